@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs every Debian and npm dependency Ember needs that is missing.
+# Safe to run repeatedly: when everything is present it does nothing (no apt, no network).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libssl-dev libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libargon2-dev libkainjow-mustache-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format curl wrk chromium
+)
+# node/npm: use the machine's own when present (any >= 18), else Debian's.
+command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || APT_PACKAGES+=(npm)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages for the end-to-end tests and for build-time code generation
+# (FHIR R4 definitions). package-lock.json pins versions.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error
+fi

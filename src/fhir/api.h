@@ -1,0 +1,37 @@
+// Entry points of the FHIR R4 REST API module: the handler mounted at /fhir and the writer that
+// ingests resources (validation, id/meta stamping, indexing) for the seeder and the REST layer.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/random.h"
+#include "http/types.h"
+#include "seed/seed.h"
+#include "store/store.h"
+
+namespace ember::fhir {
+
+struct FhirOptions {
+  // Public FHIR base URL without a trailing slash, e.g. http://127.0.0.1:8080/fhir. Every
+  // absolute URL in responses (Location, Bundle links, fullUrl) is built from it.
+  std::string base_url;
+  std::size_t default_page_size = 20;
+  std::size_t max_page_size = 1000;
+  std::size_t max_bundle_entries = 1000;
+};
+
+// Handles every request whose path starts with /fhir (the path prefix of base_url).
+http::Handler make_fhir_handler(store::ResourceStore& store, const Clock& clock, Random& random,
+                                FhirOptions options);
+
+// A seed::Sink that validates, stamps and indexes each resource and writes in batches of
+// `batch_size` (one store transaction per batch). Call flush() before destruction.
+class SeedWriter : public seed::Sink {
+ public:
+  virtual void flush() = 0;
+};
+std::unique_ptr<SeedWriter> make_seed_writer(store::ResourceStore& store, const Clock& clock,
+                                             std::size_t batch_size = 500);
+
+}  // namespace ember::fhir
