@@ -1,5 +1,6 @@
 #include "json/exact.h"
 
+#include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
 #include <cstdlib>
 

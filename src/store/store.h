@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "store/index_entries.h"
 #include "store/query.h"
@@ -107,6 +108,7 @@ class ResourceStore {
 
 struct StoreOptions {
   std::string url;  // "sqlite:PATH", a plain path, or ":memory:" (tests)
+  const Clock* clock = nullptr;  // stamps lastUpdated; the system clock when null
 };
 
 // Opens (and migrates) the store named by the URL.

@@ -1,0 +1,110 @@
+#include "store/sqlite/migrations.h"
+
+#include <string>
+
+namespace ember::store::sqlite {
+
+namespace {
+
+// Resources: one row per (type, id) for the current version; every version's JSON text lives in
+// resource_versions (JSON NULL for a deletion). Index tables hold the search rows of the
+// current version only, keyed by the resource's pk and carrying its type for selective indexes.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE resources (
+  pk INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  last_updated INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (type, id)
+);
+CREATE INDEX resources_type_updated ON resources (type, last_updated);
+CREATE TABLE resource_versions (
+  pk INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  last_updated INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  json TEXT,
+  PRIMARY KEY (pk, version)
+) WITHOUT ROWID;
+CREATE INDEX resource_versions_updated ON resource_versions (last_updated);
+CREATE TABLE idx_string (pk INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+                         norm TEXT NOT NULL, exact TEXT NOT NULL);
+CREATE INDEX idx_string_lookup ON idx_string (type, param, norm);
+CREATE INDEX idx_string_pk ON idx_string (pk);
+CREATE TABLE idx_token (pk INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+                        system TEXT NOT NULL, code TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX idx_token_lookup ON idx_token (type, param, code, system);
+CREATE INDEX idx_token_pk ON idx_token (pk);
+CREATE TABLE idx_ref (pk INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+                      target_type TEXT NOT NULL, target_id TEXT NOT NULL, url TEXT NOT NULL);
+CREATE INDEX idx_ref_lookup ON idx_ref (type, param, target_id, target_type);
+CREATE INDEX idx_ref_pk ON idx_ref (pk);
+CREATE TABLE idx_date (pk INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+                       lo INTEGER NOT NULL, hi INTEGER NOT NULL);
+CREATE INDEX idx_date_lookup ON idx_date (type, param, lo);
+CREATE INDEX idx_date_pk ON idx_date (pk);
+CREATE TABLE idx_number (pk INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+                         value REAL NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL);
+CREATE INDEX idx_number_lookup ON idx_number (type, param, value);
+CREATE INDEX idx_number_pk ON idx_number (pk);
+CREATE TABLE idx_uri (pk INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL,
+                      value TEXT NOT NULL);
+CREATE INDEX idx_uri_lookup ON idx_uri (type, param, value);
+CREATE INDEX idx_uri_pk ON idx_uri (pk);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "resources, versions and search index tables", kV1},
+};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+StoreResult<int> migrate(Connection& db) {
+  if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       "version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+                       "applied_at INTEGER NOT NULL DEFAULT (strftime('%s','now')))");
+      !r) {
+    return fail(r.error());
+  }
+  int current = 0;
+  {
+    auto st = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!st) return fail(st.error());
+    if ((*st)->step() == SQLITE_ROW) current = static_cast<int>((*st)->int64(0));
+  }
+  int latest = kMigrations[std::size(kMigrations) - 1].version;
+  if (current > latest) {
+    return fail(StoreError{StoreErrc::Invalid, "database schema version " +
+                                                   std::to_string(current) +
+                                                   " is newer than this binary (" +
+                                                   std::to_string(latest) + ")"});
+  }
+  for (const auto& m : kMigrations) {
+    if (m.version <= current) continue;
+    if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
+    auto r = db.exec(std::string(m.sql));
+    if (r) {
+      auto st = db.prepare("INSERT INTO schema_migrations (version, description) VALUES (?, ?)");
+      if (!st) {
+        r = fail(st.error());
+      } else {
+        (*st)->bind(1, static_cast<std::int64_t>(m.version));
+        (*st)->bind(2, m.description);
+        if ((*st)->step() != SQLITE_DONE) r = fail(db.error("record migration"));
+      }
+    }
+    if (!r) {
+      (void)db.exec("ROLLBACK");
+      return fail(r.error());
+    }
+    if (auto c = db.exec("COMMIT"); !c) return fail(c.error());
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace ember::store::sqlite
