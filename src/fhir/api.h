@@ -6,6 +6,7 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "fhir/policy.h"
 #include "http/types.h"
 #include "seed/seed.h"
 #include "store/store.h"
@@ -19,6 +20,8 @@ struct FhirOptions {
   std::size_t default_page_size = 20;
   std::size_t max_page_size = 1000;
   std::size_t max_bundle_entries = 1000;
+  // Decides each request's access policy; empty = an open server (everything allowed).
+  Authorizer authorizer;
 };
 
 // Handles every request whose path starts with /fhir (the path prefix of base_url).

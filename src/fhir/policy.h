@@ -1,0 +1,53 @@
+// The access-policy hook every FHIR interaction passes through. The REST layer asks the policy
+// whether an interaction on a type is allowed at all, and adds the policy's constraints (e.g. the
+// Patient compartment, granular category filters) as AND clauses to every query it runs, so a
+// constrained token never sees a resource outside them — in reads, searches and includes alike.
+#pragma once
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "fhir/outcome.h"
+#include "http/types.h"
+#include "store/query.h"
+
+namespace ember::fhir {
+
+// FHIR interactions and the SMART letter each maps to (c, r, u, d, s).
+enum class Interaction {
+  Read, VRead, Update, Patch, Delete, Create,
+  SearchType, HistoryInstance, HistoryType, HistorySystem, Capabilities, Batch,
+};
+
+constexpr char interaction_letter(Interaction i) {
+  switch (i) {
+    case Interaction::Create: return 'c';
+    case Interaction::Read:
+    case Interaction::VRead: return 'r';
+    case Interaction::Update:
+    case Interaction::Patch: return 'u';
+    case Interaction::Delete: return 'd';
+    default: return 's';
+  }
+}
+
+class AccessPolicy {
+ public:
+  virtual ~AccessPolicy() = default;
+  // Whether the interaction on `type` is permitted at all (403 when not).
+  virtual Result<void, FhirError> allow(Interaction interaction, std::string_view type) const = 0;
+  // Clauses that every resource of `type` this request touches must satisfy; empty = none.
+  virtual std::vector<store::Clause> constraints(std::string_view type) const = 0;
+  // Whether whole-system interactions (system history, batch) are unrestricted for this caller.
+  virtual bool unrestricted() const = 0;
+};
+
+// Decides the policy of one request (e.g. from its bearer token); an error answers the request.
+using Authorizer =
+    std::function<Result<std::shared_ptr<const AccessPolicy>, FhirError>(const http::Request&)>;
+
+// The policy of an open server: everything allowed, no constraints.
+std::shared_ptr<const AccessPolicy> open_policy();
+
+}  // namespace ember::fhir
