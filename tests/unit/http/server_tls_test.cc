@@ -1,0 +1,117 @@
+// TLS on: a self-signed P-256 certificate made in the test, a Beast TLS client over loopback.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "http/responses.h"
+#include "http/server.h"
+
+namespace ember::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+struct CertFiles {
+  std::filesystem::path cert, key;
+  CertFiles() {
+    const auto dir = std::filesystem::temp_directory_path();
+    const std::string stem = "ember-tls-test-" + std::to_string(::getpid());
+    cert = dir / (stem + "-cert.pem");
+    key = dir / (stem + "-key.pem");
+    EVP_PKEY* pkey = EVP_EC_gen("P-256");
+    X509* x = X509_new();
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), -60);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, pkey);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_sign(x, pkey, EVP_sha256());
+    FILE* f = std::fopen(cert.c_str(), "w");
+    PEM_write_X509(f, x);
+    std::fclose(f);
+    f = std::fopen(key.c_str(), "w");
+    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
+    std::fclose(f);
+    X509_free(x);
+    EVP_PKEY_free(pkey);
+  }
+  ~CertFiles() {
+    std::filesystem::remove(cert);
+    std::filesystem::remove(key);
+  }
+};
+
+TEST(ServerTls, ServesHttpsAndRefusesOldProtocols) {
+  CertFiles files;
+  ServerOptions o;
+  o.port = 0;
+  o.threads = 1;
+  o.access_log = false;
+  o.tls_cert_file = files.cert.string();
+  o.tls_key_file = files.key.string();
+  Server server(o, [](const Request& req, RequestContext& ctx) {
+    return text_response(req, bhttp::status::ok, ctx.tls ? "tls" : "plain");
+  });
+  auto started = server.start();
+  ASSERT_TRUE(started) << started.error().message;
+  EXPECT_TRUE(server.tls());
+
+  auto connect = [&](ssl::context& ctx, beast::error_code& ec) {
+    auto ioc = std::make_shared<asio::io_context>();
+    auto stream = std::make_shared<ssl::stream<tcp::socket>>(*ioc, ctx);
+    stream->next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+    timeval tv{5, 0};
+    setsockopt(stream->next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    stream->handshake(ssl::stream_base::client, ec);
+    return std::make_pair(ioc, stream);
+  };
+
+  ssl::context good(ssl::context::tls_client);
+  good.set_verify_mode(ssl::verify_none);
+  beast::error_code ec;
+  auto [ioc, stream] = connect(good, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  Request req{bhttp::verb::get, "/", 11};
+  req.set(bhttp::field::host, "localhost");
+  bhttp::write(*stream, req, ec);
+  ASSERT_FALSE(ec);
+  beast::flat_buffer buffer;
+  Response res;
+  bhttp::read(*stream, buffer, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.body(), "tls");
+  EXPECT_FALSE(res["X-Request-Id"].empty());
+
+  ssl::context old(ssl::context::tls_client);
+  old.set_verify_mode(ssl::verify_none);
+  SSL_CTX_set_min_proto_version(old.native_handle(), TLS1_VERSION);
+  SSL_CTX_set_max_proto_version(old.native_handle(), TLS1_1_VERSION);
+  SSL_CTX_set_security_level(old.native_handle(), 0);
+  beast::error_code old_ec;
+  auto old_conn = connect(old, old_ec);
+  EXPECT_TRUE(old_ec);  // TLS 1.1 refused
+  server.stop();
+}
+
+}  // namespace
+}  // namespace ember::http
