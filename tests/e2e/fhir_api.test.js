@@ -2,7 +2,7 @@
 // (fhir-kit-client) and by plain fetch for the wire details.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import Client from 'fhir-kit-client';
+import { Client } from 'fhir-kit-client';
 import { startEmber, getJson } from './lib/server.js';
 
 let ember;
