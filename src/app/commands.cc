@@ -140,6 +140,7 @@ SeedOutcome seed_store(store::ResourceStore& s, const Clock& clock, const seed::
     progress.update(done, total, counting.count(), elapsed());
   });
   writer->flush();
+  s.optimize();  // planner statistics for the data just loaded
   out.seconds = elapsed();
   progress.update(opt.patients, opt.patients, counting.count(), out.seconds);
   progress.finish();

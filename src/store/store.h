@@ -101,6 +101,8 @@ class ResourceStore {
                                                                const std::string& param) = 0;
   // Applies every op or none (one transaction). Results are in op order.
   virtual StoreResult<std::vector<WriteResult>> write(std::vector<WriteOp> ops) = 0;
+  // Refreshes the query planner's statistics (after bulk loads such as seeding).
+  virtual void optimize() = 0;
   // Liveness of the database (for /healthz).
   virtual bool ping() = 0;
   virtual std::string describe() const = 0;  // e.g. "sqlite:var/ember.db"

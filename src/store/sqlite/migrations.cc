@@ -55,8 +55,27 @@ CREATE INDEX idx_uri_lookup ON idx_uri (type, param, value);
 CREATE INDEX idx_uri_pk ON idx_uri (pk);
 )sql";
 
+// Resources of one type in pk order, so an unfiltered search pages without sorting them all;
+// index rows by (pk, param), for the correlated EXISTS probes of search_sql.cc.
+constexpr std::string_view kV2 = R"sql(
+CREATE INDEX resources_type ON resources (type);
+DROP INDEX idx_string_pk;
+CREATE INDEX idx_string_pk ON idx_string (pk, param);
+DROP INDEX idx_token_pk;
+CREATE INDEX idx_token_pk ON idx_token (pk, param);
+DROP INDEX idx_ref_pk;
+CREATE INDEX idx_ref_pk ON idx_ref (pk, param);
+DROP INDEX idx_date_pk;
+CREATE INDEX idx_date_pk ON idx_date (pk, param);
+DROP INDEX idx_number_pk;
+CREATE INDEX idx_number_pk ON idx_number (pk, param);
+DROP INDEX idx_uri_pk;
+CREATE INDEX idx_uri_pk ON idx_uri (pk, param);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
+    {2, "resources by type in pk order; index rows by (pk, param)", kV2},
 };
 
 }  // namespace

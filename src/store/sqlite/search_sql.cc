@@ -38,10 +38,32 @@ class Builder {
   explicit Builder(const Query& q) : q_(q) {}
 
   StoreResult<std::string> where() {
-    std::string w = "r.type = ? AND r.deleted = 0";
+    // One selective clause drives the query through the rowid (`r.pk IN (subquery)`; the `+`
+    // keeps SQLite from scanning every resource of the type instead); every other predicate is
+    // a correlated EXISTS probe on (pk, param), so large, unselective sets (e.g. every
+    // laboratory Observation) are never materialized. An `_id` clause is best served by the
+    // (type, id) index, so then the type stays indexable.
+    bool has_id = false;
+    int best_rank = 100;
+    for (std::size_t i = 0; i < q_.all_of.size(); ++i) {
+      const auto& clause = q_.all_of[i];
+      if (clause.any_of.size() != 1) continue;
+      const Predicate& p = clause.any_of[0];
+      if (p.param == "_id" && p.modifier != Modifier::Not) has_id = true;
+      int rank = driver_rank(p);
+      if (rank < best_rank) {
+        best_rank = rank;
+        driver_ = i;
+      }
+    }
+    if (has_id) driver_ = kNoDriver;
+    std::string w = driver_ != kNoDriver ? "+r.type = ? AND +r.deleted = 0"
+                                         : "r.type = ? AND r.deleted = 0";
     binds.emplace_back(q_.resource_type);
-    for (const auto& clause : q_.all_of) {
+    for (std::size_t i = 0; i < q_.all_of.size(); ++i) {
+      const auto& clause = q_.all_of[i];
       if (clause.any_of.empty()) continue;
+      current_is_driver_ = i == driver_;
       std::string c;
       for (const auto& p : clause.any_of) {
         auto s = predicate(p);
@@ -102,17 +124,49 @@ class Builder {
     return "0";
   }
 
-  // "r.pk IN (SELECT pk FROM <table> WHERE type = ? AND param = ? AND <cond>)"
+  // The driver: "r.pk IN (SELECT pk FROM <table> WHERE type = ? AND param = ? AND <cond>)";
+  // any other predicate: "[NOT] EXISTS (SELECT 1 FROM <table> x WHERE x.pk = r.pk AND ...)".
   std::string in_index(std::string_view table, const std::string& param, const std::string& cond,
                        bool negate, std::vector<Value> cond_binds) {
-    binds.emplace_back(q_.resource_type);
-    binds.emplace_back(param);
+    std::string s;
+    if (current_is_driver_ && !negate) {
+      binds.emplace_back(q_.resource_type);
+      binds.emplace_back(param);
+      s = "r.pk IN (SELECT pk FROM " + std::string(table) + " WHERE type = ? AND param = ?";
+    } else {
+      binds.emplace_back(param);
+      s = std::string(negate ? "NOT " : "") + "EXISTS (SELECT 1 FROM " + std::string(table) +
+          " x WHERE x.pk = r.pk AND x.param = ?";
+    }
     for (auto& v : cond_binds) binds.push_back(std::move(v));
-    std::string s = std::string("r.pk ") + (negate ? "NOT IN" : "IN") + " (SELECT pk FROM " +
-                    std::string(table) + " WHERE type = ? AND param = ?";
     if (!cond.empty()) s += " AND " + cond;
     return s + ")";
   }
+
+  // Lower = likelier to be selective; kNoRank = cannot drive.
+  static int driver_rank(const Predicate& p) {
+    if (p.param.empty() || p.param[0] == '_') return kNoRank;
+    if (p.modifier == Modifier::Not || p.modifier == Modifier::Missing ||
+        p.modifier == Modifier::Contains || p.modifier == Modifier::Above) {
+      return kNoRank;
+    }
+    if (p.prefix == Prefix::Ne) return kNoRank;
+    switch (p.type) {
+      case ParamType::Reference: return 1;
+      case ParamType::Token: return p.code.empty() ? kNoRank : 2;
+      case ParamType::String: return 3;
+      case ParamType::Uri: return 4;
+      case ParamType::Date: return 5;
+      case ParamType::Number:
+      case ParamType::Quantity: return 6;
+      default: return kNoRank;
+    }
+  }
+
+  static constexpr int kNoRank = 100;
+  static constexpr std::size_t kNoDriver = static_cast<std::size_t>(-1);
+  std::size_t driver_ = kNoDriver;
+  bool current_is_driver_ = false;
 
   StoreResult<std::string> predicate(const Predicate& p) {
     if (p.param == "_id") {

@@ -1,6 +1,7 @@
 // Translates a store::Query into SQL over the index tables (pure: no connection needed), so the
-// translation is unit-testable. Positive predicates become `r.pk IN (subquery)` on the selective
-// (type, param, value) indexes; negations and :missing become NOT IN.
+// translation is unit-testable. The likeliest-selective clause drives the query as
+// `r.pk IN (subquery)` on a (type, param, value) index; every other predicate is a correlated
+// [NOT] EXISTS probe on the (pk, param) index, so no large set is ever materialized.
 #pragma once
 #include <string>
 #include <vector>

@@ -224,6 +224,13 @@ class SqliteStore final : public ResourceStore {
     return r && *r;
   }
 
+  void optimize() override {
+    OpTimer t("optimize");
+    std::lock_guard lock(write_mu_);
+    (void)writer_->exec("PRAGMA analysis_limit = 1000");
+    (void)writer_->exec("ANALYZE");
+  }
+
   std::string describe() const override { return "sqlite:" + path_; }
 
  private:
@@ -428,7 +435,9 @@ StoreResult<std::unique_ptr<ResourceStore>> open_sqlite_store(const std::string&
     if (auto r = db.exec(pragma); !r) return fail(r.error());
   }
   if (auto v = migrate(db); !v) return fail(v.error());
-  return std::unique_ptr<ResourceStore>(new SqliteStore(path, std::move(*writer), clock));
+  auto store = std::make_unique<SqliteStore>(path, std::move(*writer), clock);
+  store->optimize();
+  return std::unique_ptr<ResourceStore>(std::move(store));
 }
 
 }  // namespace ember::store::sqlite
