@@ -37,8 +37,15 @@ class AccessPolicy {
   virtual ~AccessPolicy() = default;
   // Whether the interaction on `type` is permitted at all (403 when not).
   virtual Result<void, FhirError> allow(Interaction interaction, std::string_view type) const = 0;
-  // Clauses that every resource of `type` this request touches must satisfy; empty = none.
-  virtual std::vector<store::Clause> constraints(std::string_view type) const = 0;
+  // Clauses that every resource of `type` touched by `interaction` must satisfy (scopes with the
+  // interaction's letter decide; e.g. the Patient compartment, granular filters); empty = none.
+  virtual std::vector<store::Clause> constraints(Interaction interaction,
+                                                 std::string_view type) const = 0;
+  // A resource readable by id whatever the scopes say (the signed-in user's own fhirUser
+  // resource, SMART 2.2 / OIDC: fhirUser must be readable with the same token).
+  virtual bool always_readable(std::string_view /*type*/, std::string_view /*id*/) const {
+    return false;
+  }
   // Whether whole-system interactions (system history, batch) are unrestricted for this caller.
   virtual bool unrestricted() const = 0;
 };

@@ -49,7 +49,9 @@ std::shared_ptr<const AccessPolicy> g_open;
 class OpenPolicy final : public AccessPolicy {
  public:
   Result<void, FhirError> allow(Interaction, std::string_view) const override { return {}; }
-  std::vector<store::Clause> constraints(std::string_view) const override { return {}; }
+  std::vector<store::Clause> constraints(Interaction, std::string_view) const override {
+    return {};
+  }
   bool unrestricted() const override { return true; }
 };
 
@@ -157,11 +159,12 @@ Reply FhirApi::resource_reply(Call& c, int status, const store::ResourceRecord& 
   return r;
 }
 
-Result<store::ResourceRecord, FhirError> FhirApi::read_checked(Call& c, const std::string& type,
+Result<store::ResourceRecord, FhirError> FhirApi::read_checked(Call& c, Interaction in,
+                                                               const std::string& type,
                                                                const std::string& id) {
   auto rec = store_.read(type, id);
   if (!rec) return fail(from_store_error(rec.error()));
-  auto constraints = c.policy->constraints(type);
+  auto constraints = c.policy->constraints(in, type);
   if (constraints.empty()) return std::move(*rec);
   store::Query q;
   q.resource_type = type;
@@ -180,8 +183,8 @@ Result<store::ResourceRecord, FhirError> FhirApi::read_checked(Call& c, const st
   return std::move(*rec);
 }
 
-Result<void, FhirError> FhirApi::check_write(Call& c, const store::WriteOp& op) {
-  auto constraints = c.policy->constraints(op.type);
+Result<void, FhirError> FhirApi::check_write(Call& c, Interaction in, const store::WriteOp& op) {
+  auto constraints = c.policy->constraints(in, op.type);
   if (constraints.empty() || op.kind == store::WriteOp::Kind::Delete) return {};
   if (!index_matches(op.id, op.index, constraints)) {
     return fail(forbidden("the resource would be outside what this access token may write"));
@@ -190,8 +193,18 @@ Result<void, FhirError> FhirApi::check_write(Call& c, const store::WriteOp& op) 
 }
 
 Outcome FhirApi::read(Call& c, const std::string& type, const std::string& id) {
-  if (auto a = c.policy->allow(Interaction::Read, type); !a) return fail(a.error());
-  auto rec = read_checked(c, type, id);
+  const bool own = c.policy->always_readable(type, id);
+  if (!own) {
+    if (auto a = c.policy->allow(Interaction::Read, type); !a) return fail(a.error());
+  }
+  Result<store::ResourceRecord, FhirError> rec = fail(not_found(type + "/" + id));
+  if (own) {
+    auto r = store_.read(type, id);
+    if (r) rec = std::move(*r);
+    else rec = fail(from_store_error(r.error()));
+  } else {
+    rec = read_checked(c, Interaction::Read, type, id);
+  }
   if (!rec) return fail(rec.error());
   PreferReturn saved = c.prefer;
   c.prefer = PreferReturn::Representation;  // Prefer applies to writes only
@@ -205,8 +218,8 @@ Outcome FhirApi::vread(Call& c, const std::string& type, const std::string& id,
   if (auto a = c.policy->allow(Interaction::VRead, type); !a) return fail(a.error());
   auto version = parse_etag("\"" + vid + "\"");
   if (!version) return fail(bad_request("invalid version id '" + vid + "'"));
-  if (!c.policy->constraints(type).empty()) {
-    if (auto cur = read_checked(c, type, id); !cur) return fail(cur.error());
+  if (!c.policy->constraints(Interaction::VRead, type).empty()) {
+    if (auto cur = read_checked(c, Interaction::VRead, type, id); !cur) return fail(cur.error());
   }
   auto rec = store_.vread(type, id, *version);
   if (!rec) return fail(from_store_error(rec.error()));
@@ -230,7 +243,9 @@ Outcome FhirApi::create(Call& c, const std::string& type, std::string_view body,
     for (auto& p : *params) kv.emplace_back(p.name, p.value);
     auto parsed = parse_search(type, kv, {.strict = true});
     if (!parsed) return fail(bad_request("If-None-Exist: " + parsed.error().message));
-    for (auto& cl : c.policy->constraints(type)) parsed->query.all_of.push_back(std::move(cl));
+    for (auto& cl : c.policy->constraints(Interaction::Create, type)) {
+      parsed->query.all_of.push_back(std::move(cl));
+    }
     parsed->query.count = 2;
     parsed->query.offset = 0;
     auto page = store_.search(parsed->query);
@@ -241,7 +256,7 @@ Outcome FhirApi::create(Call& c, const std::string& type, std::string_view body,
     if (page->resources.size() == 1) return resource_reply(c, 200, page->resources[0], false);
   }
   auto op = make_put(type, new_id(), std::move(*res), 0);
-  if (auto w = check_write(c, op); !w) return fail(w.error());
+  if (auto w = check_write(c, Interaction::Create, op); !w) return fail(w.error());
   std::vector<store::WriteOp> ops;
   ops.push_back(std::move(op));
   auto w = store_.write(std::move(ops));
@@ -262,13 +277,13 @@ Outcome FhirApi::update(Call& c, const std::string& type, const std::string& id,
     return fail(bad_request("the resource id '" + std::string(*body_id) +
                             "' does not match the URL id '" + id + "'"));
   }
-  if (!c.policy->constraints(type).empty()) {
-    // The version being replaced must be visible too (if it exists).
-    auto cur = read_checked(c, type, id);
+  if (!c.policy->constraints(Interaction::Update, type).empty()) {
+    // The version being replaced must be within the update scopes too (if it exists).
+    auto cur = read_checked(c, Interaction::Update, type, id);
     if (!cur && cur.error().status == 403) return fail(cur.error());
   }
   auto op = make_put(type, id, std::move(*res), if_match);
-  if (auto w = check_write(c, op); !w) return fail(w.error());
+  if (auto w = check_write(c, Interaction::Update, op); !w) return fail(w.error());
   std::vector<store::WriteOp> ops;
   ops.push_back(std::move(op));
   auto w = store_.write(std::move(ops));
@@ -279,7 +294,7 @@ Outcome FhirApi::update(Call& c, const std::string& type, const std::string& id,
 Outcome FhirApi::patch(Call& c, const std::string& type, const std::string& id,
                        std::string_view body, std::optional<std::int64_t> if_match) {
   if (auto a = c.policy->allow(Interaction::Patch, type); !a) return fail(a.error());
-  auto cur = read_checked(c, type, id);
+  auto cur = read_checked(c, Interaction::Patch, type, id);
   if (!cur) return fail(cur.error());
   if (if_match && *if_match != cur->version) {
     return fail(conflict(412, "version conflict: " + type + "/" + id + " is at version " +
@@ -302,7 +317,7 @@ Outcome FhirApi::patch(Call& c, const std::string& type, const std::string& id,
   auto new_id = json::get_string(obj, "id");
   if (!new_id || *new_id != id) return fail(unprocessable("a patch must not change the id"));
   auto op = make_put(type, id, std::move(obj), cur->version);
-  if (auto w = check_write(c, op); !w) return fail(w.error());
+  if (auto w = check_write(c, Interaction::Patch, op); !w) return fail(w.error());
   std::vector<store::WriteOp> ops;
   ops.push_back(std::move(op));
   auto w = store_.write(std::move(ops));
@@ -318,8 +333,8 @@ Outcome FhirApi::patch(Call& c, const std::string& type, const std::string& id,
 Outcome FhirApi::remove(Call& c, const std::string& type, const std::string& id,
                         std::optional<std::int64_t> if_match) {
   if (auto a = c.policy->allow(Interaction::Delete, type); !a) return fail(a.error());
-  if (!c.policy->constraints(type).empty()) {
-    auto cur = read_checked(c, type, id);
+  if (!c.policy->constraints(Interaction::Delete, type).empty()) {
+    auto cur = read_checked(c, Interaction::Delete, type, id);
     if (!cur && cur.error().status == 403) return fail(cur.error());
   }
   std::vector<store::WriteOp> ops;

@@ -66,10 +66,11 @@ class FhirApi {
     return options_.base_url + "/" + type + "/" + id;
   }
   // The current record of type/id if it exists and the policy's constraints admit it.
-  Result<store::ResourceRecord, FhirError> read_checked(Call& c, const std::string& type,
+  Result<store::ResourceRecord, FhirError> read_checked(Call& c, Interaction in,
+                                                        const std::string& type,
                                                         const std::string& id);
   // Whether a resource about to be written satisfies the policy's constraints.
-  Result<void, FhirError> check_write(Call& c, const store::WriteOp& op);
+  Result<void, FhirError> check_write(Call& c, Interaction in, const store::WriteOp& op);
   std::string new_id() { return random_.uuid(); }
   const FhirOptions& options() const { return options_; }
   store::ResourceStore& store() { return store_; }

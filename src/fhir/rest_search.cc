@@ -71,7 +71,9 @@ Outcome FhirApi::search(Call& c, const std::string& type, const http::QueryParam
                     : bad_request(e.message));
   }
   store::Query& q = parsed->query;
-  for (auto& cl : c.policy->constraints(type)) q.all_of.push_back(std::move(cl));
+  for (auto& cl : c.policy->constraints(Interaction::SearchType, type)) {
+    q.all_of.push_back(std::move(cl));
+  }
   auto page = store_.search(q);
   if (!page) return fail(from_store_error(page.error()));
 
@@ -133,10 +135,10 @@ Outcome FhirApi::search(Call& c, const std::string& type, const http::QueryParam
       by_type[r.target_type].push_back(r.target_id);
     }
     for (auto& [ttype, tids] : by_type) {
-      if (!c.policy->allow(Interaction::Read, ttype)) continue;  // not granted: left out
+      if (!c.policy->allow(Interaction::SearchType, ttype)) continue;  // not granted: left out
       store::Query iq;
       iq.resource_type = ttype;
-      iq.all_of = c.policy->constraints(ttype);
+      iq.all_of = c.policy->constraints(Interaction::SearchType, ttype);
       store::Clause idc;
       for (auto& id : tids) {
         store::Predicate p;
@@ -159,7 +161,7 @@ Outcome FhirApi::search(Call& c, const std::string& type, const http::QueryParam
     if (!rev.target_type.empty() && rev.target_type != type) continue;
     store::Query rq;
     rq.resource_type = rev.source_type;
-    rq.all_of = c.policy->constraints(rev.source_type);
+    rq.all_of = c.policy->constraints(Interaction::SearchType, rev.source_type);
     store::Clause refc;
     for (auto& id : ids) {
       store::Predicate p;
@@ -200,11 +202,11 @@ Outcome FhirApi::history(Call& c, const std::string& type, const std::optional<s
   } else if (auto a = c.policy->allow(in, type); !a) {
     return fail(a.error());
   }
-  if (!type.empty() && !id && !c.policy->constraints(type).empty()) {
+  if (!type.empty() && !id && !c.policy->constraints(in, type).empty()) {
     return fail(forbidden("type history is not available under compartment-restricted access"));
   }
   if (id) {
-    auto cur = read_checked(c, type, *id);
+    auto cur = read_checked(c, in, type, *id);
     if (!cur && cur.error().status != 410) return fail(cur.error());
   }
   store::HistoryQuery hq;

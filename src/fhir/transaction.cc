@@ -225,7 +225,9 @@ Outcome FhirApi::batch(Call& c, std::string_view body) {
         for (auto& q : *params) kv.emplace_back(q.name, q.value);
         auto parsed = parse_search(p.url.type, kv, {.strict = true});
         if (!parsed) return fail(bad_request("ifNoneExist: " + parsed.error().message));
-        for (auto& cl : c.policy->constraints(p.url.type)) parsed->query.all_of.push_back(cl);
+        for (auto& cl : c.policy->constraints(Interaction::Create, p.url.type)) {
+          parsed->query.all_of.push_back(cl);
+        }
         parsed->query.count = 2;
         auto page = store_.search(parsed->query);
         if (!page) return fail(from_store_error(page.error()));
@@ -258,8 +260,8 @@ Outcome FhirApi::batch(Call& c, std::string_view body) {
       std::optional<std::int64_t> im = if_match_of(*p.request);
       if (p.method == "DELETE") {
         if (p.url.id.empty()) return fail(bad_request("DELETE entry url must name an id"));
-        if (!c.policy->constraints(p.url.type).empty()) {
-          auto cur = read_checked(c, p.url.type, p.url.id);
+        if (!c.policy->constraints(Interaction::Delete, p.url.type).empty()) {
+          auto cur = read_checked(c, Interaction::Delete, p.url.type, p.url.id);
           if (!cur && cur.error().status == 403) return fail(cur.error());
         }
         ops.push_back(make_delete(p.url.type, p.url.id, im));
@@ -274,7 +276,7 @@ Outcome FhirApi::batch(Call& c, std::string_view body) {
         }
         ops.push_back(make_put(p.url.type, id, std::move(obj),
                                p.method == "POST" ? std::optional<std::int64_t>(0) : im));
-        if (auto w = check_write(c, ops.back()); !w) return fail(w.error());
+        if (auto w = check_write(c, in, ops.back()); !w) return fail(w.error());
       }
       op_entry.push_back(i);
     }

@@ -258,7 +258,7 @@ class CompartmentPolicy final : public AccessPolicy {
  public:
   explicit CompartmentPolicy(std::string pid) : pid_(std::move(pid)) {}
   Result<void, FhirError> allow(Interaction, std::string_view) const override { return {}; }
-  std::vector<store::Clause> constraints(std::string_view type) const override {
+  std::vector<store::Clause> constraints(Interaction, std::string_view type) const override {
     store::Predicate p;
     if (type == "Patient") {
       p.param = "_id";
