@@ -73,9 +73,113 @@ DROP INDEX idx_uri_pk;
 CREATE INDEX idx_uri_pk ON idx_uri (pk, param);
 )sql";
 
+// The authorization server's state (store/auth_store.h). Secrets are stored only as hashes.
+// Lists of URIs and origins are JSON arrays of strings. Each table whose rows expire has an index
+// on its expiry column for purge_expired; every other lookup is by primary key.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE clients (
+  client_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  redirect_uris TEXT NOT NULL,
+  launch_url TEXT NOT NULL,
+  allowed_scopes TEXT NOT NULL,
+  jwks TEXT NOT NULL,
+  jwks_uri TEXT NOT NULL,
+  allowed_origins TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  display TEXT NOT NULL,
+  role TEXT NOT NULL,
+  fhir_user TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  auth_time_s INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_expires ON sessions (expires_ms);
+CREATE TABLE pending_authorizations (
+  txn TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  state TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  code_challenge TEXT NOT NULL,
+  launch TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  encounter_id TEXT NOT NULL,
+  session_hash TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX pending_authorizations_expires ON pending_authorizations (expires_ms);
+CREATE TABLE codes (
+  code_hash TEXT PRIMARY KEY,
+  grant_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  code_challenge TEXT NOT NULL,
+  username TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  encounter_id TEXT NOT NULL,
+  fhir_user TEXT NOT NULL,
+  nonce TEXT NOT NULL,
+  session_hash TEXT NOT NULL,
+  need_patient_banner INTEGER NOT NULL,
+  smart_style_url TEXT NOT NULL,
+  auth_time_s INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX codes_expires ON codes (expires_ms);
+CREATE TABLE refresh_tokens (
+  token_hash TEXT PRIMARY KEY,
+  grant_id TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  username TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  encounter_id TEXT NOT NULL,
+  fhir_user TEXT NOT NULL,
+  session_hash TEXT NOT NULL,
+  need_patient_banner INTEGER NOT NULL,
+  smart_style_url TEXT NOT NULL,
+  auth_time_s INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_ms);
+CREATE TABLE revoked_grants (grant_id TEXT PRIMARY KEY, until_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX revoked_grants_until ON revoked_grants (until_ms);
+CREATE TABLE revoked_jtis (jti TEXT PRIMARY KEY, until_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX revoked_jtis_until ON revoked_jtis (until_ms);
+CREATE TABLE consents (
+  client_id TEXT NOT NULL,
+  username TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  PRIMARY KEY (client_id, username)
+) WITHOUT ROWID;
+CREATE TABLE signing_keys (
+  kid TEXT PRIMARY KEY,
+  alg TEXT NOT NULL,
+  private_pem TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  retired_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
+    {3, "authorization server: clients, users, sessions, codes, tokens, revocations, keys", kV3},
 };
 
 }  // namespace
@@ -105,6 +209,19 @@ StoreResult<int> migrate(Connection& db) {
   for (const auto& m : kMigrations) {
     if (m.version <= current) continue;
     if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return fail(r.error());
+    {
+      // Another connection (or process) may have migrated while we waited for the lock.
+      auto st = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+      if (!st) {
+        (void)db.exec("ROLLBACK");
+        return fail(st.error());
+      }
+      if ((*st)->step() == SQLITE_ROW) current = static_cast<int>((*st)->int64(0));
+    }
+    if (m.version <= current) {
+      (void)db.exec("COMMIT");
+      continue;
+    }
     auto r = db.exec(std::string(m.sql));
     if (r) {
       auto st = db.prepare("INSERT INTO schema_migrations (version, description) VALUES (?, ?)");

@@ -1,0 +1,179 @@
+// Storage of the authorization server's state: registered clients, EHR users, browser sessions,
+// pending authorizations, authorization codes, grants and refresh tokens, the revocation list,
+// remembered consents and signing keys. Everything another instance must see lives here, so
+// several Ember instances can share one database. Secrets (codes, refresh tokens, session ids,
+// client secrets) are stored only as hashes; callers hash before calling.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace ember::store {
+
+enum class ClientType { Public, ConfidentialSymmetric, ConfidentialAsymmetric, Backend };
+
+struct ClientRecord {
+  std::string client_id;
+  std::string name;
+  ClientType type = ClientType::Public;
+  std::string secret_hash;  // argon2id encoded hash (symmetric clients), else ""
+  std::vector<std::string> redirect_uris;  // exact match
+  std::string launch_url;                  // EHR launch URL, "" if none
+  std::string allowed_scopes;              // space-separated scopes the client may be granted
+  std::string jwks;                        // inline JWKS JSON (asymmetric/backend), "" if none
+  std::string jwks_uri;                    // registered JWKS URL, "" if none
+  std::vector<std::string> allowed_origins;  // browser origins for CORS
+  std::int64_t created_ms = 0;
+};
+
+enum class UserRole { Practitioner, Patient };
+
+struct UserRecord {
+  std::string username;
+  std::string password_hash;  // argon2id encoded hash
+  std::string display;        // e.g. "Dr. Sarah Smith"
+  UserRole role = UserRole::Practitioner;
+  std::string fhir_user;  // e.g. "Practitioner/dr-smith" or "Patient/alice"
+};
+
+struct SessionRecord {
+  std::string id_hash;  // SHA-256 of the session cookie value, base64url
+  std::string username;
+  std::string csrf;  // per-session CSRF token (random; compared in constant time)
+  std::int64_t auth_time_s = 0;
+  std::int64_t expires_ms = 0;
+};
+
+// An authorization request between its pages (sign-in, picker, consent), keyed by an opaque id.
+struct PendingAuthorization {
+  std::string txn;  // random id carried in the forms
+  std::string client_id;
+  std::string redirect_uri;
+  std::string scope;  // as requested
+  std::string state;
+  std::string nonce;
+  std::string code_challenge;
+  std::string launch;  // EHR launch handle, "" for standalone
+  std::string patient_id;
+  std::string encounter_id;
+  std::string session_hash;  // the browser session it belongs to once signed in
+  std::int64_t expires_ms = 0;
+};
+
+struct CodeRecord {
+  std::string code_hash;
+  std::string grant_id;  // tokens issued from this code belong to this grant
+  std::string client_id;
+  std::string redirect_uri;
+  std::string code_challenge;
+  std::string username;
+  std::string scope;  // granted
+  std::string patient_id;
+  std::string encounter_id;
+  std::string fhir_user;
+  std::string nonce;
+  std::string session_hash;
+  bool need_patient_banner = true;
+  std::string smart_style_url;
+  std::int64_t auth_time_s = 0;
+  std::int64_t expires_ms = 0;
+};
+
+struct RefreshRecord {
+  std::string token_hash;
+  std::string grant_id;  // the family: rotation keeps it, reuse revokes it
+  std::string client_id;
+  std::string username;
+  std::string scope;
+  std::string patient_id;
+  std::string encounter_id;
+  std::string fhir_user;
+  std::string session_hash;  // online_access tokens die with this session; "" = offline
+  bool need_patient_banner = true;
+  std::string smart_style_url;
+  std::int64_t auth_time_s = 0;
+  std::int64_t expires_ms = 0;
+  bool used = false;  // rotated away (a second use is reuse)
+};
+
+struct ConsentRecord {
+  std::string client_id;
+  std::string username;
+  std::string scope;  // what the user approved and asked to remember
+};
+
+struct KeyRecord {
+  std::string kid;
+  std::string alg;          // "ES256" (access tokens) or "RS256" (id_tokens)
+  std::string private_pem;  // PKCS#8
+  std::int64_t created_ms = 0;
+  std::int64_t retired_ms = 0;  // 0 = active; retired keys stay published until expired tokens
+};
+
+enum class ConsumeResult { Ok, NotFound, AlreadyUsed };
+
+class AuthStore {
+ public:
+  virtual ~AuthStore() = default;
+
+  // Clients.
+  virtual StoreResult<void> put_client(const ClientRecord& c) = 0;
+  virtual StoreResult<ClientRecord> get_client(const std::string& client_id) = 0;
+  virtual StoreResult<std::vector<ClientRecord>> list_clients() = 0;
+  virtual StoreResult<void> delete_client(const std::string& client_id) = 0;
+
+  // Users.
+  virtual StoreResult<void> put_user(const UserRecord& u) = 0;
+  virtual StoreResult<UserRecord> get_user(const std::string& username) = 0;
+  virtual StoreResult<std::vector<UserRecord>> list_users() = 0;
+
+  // Browser sessions.
+  virtual StoreResult<void> put_session(const SessionRecord& s) = 0;
+  virtual StoreResult<SessionRecord> get_session(const std::string& id_hash) = 0;
+  virtual StoreResult<void> delete_session(const std::string& id_hash) = 0;
+
+  // Pending authorizations (replaced whole on update).
+  virtual StoreResult<void> put_pending(const PendingAuthorization& p) = 0;
+  virtual StoreResult<PendingAuthorization> get_pending(const std::string& txn) = 0;
+  virtual StoreResult<void> delete_pending(const std::string& txn) = 0;
+
+  // Authorization codes: consume marks the code used atomically and returns it; a second
+  // consume answers AlreadyUsed (and still returns the record, so its grant can be revoked).
+  virtual StoreResult<void> put_code(const CodeRecord& c) = 0;
+  virtual StoreResult<std::pair<ConsumeResult, CodeRecord>> consume_code(
+      const std::string& code_hash) = 0;
+
+  // Refresh tokens: rotate marks `token_hash` used and inserts `next` in one transaction;
+  // AlreadyUsed when it was used before (reuse: the caller revokes the grant).
+  virtual StoreResult<void> put_refresh(const RefreshRecord& r) = 0;
+  virtual StoreResult<RefreshRecord> get_refresh(const std::string& token_hash) = 0;
+  virtual StoreResult<ConsumeResult> rotate_refresh(const std::string& token_hash,
+                                                    const RefreshRecord& next) = 0;
+
+  // Revocation: a revoked grant kills its refresh tokens and every access token carrying its
+  // grant id; a revoked jti kills one access token. Entries expire with the tokens they cover.
+  virtual StoreResult<void> revoke_grant(const std::string& grant_id, std::int64_t until_ms) = 0;
+  virtual StoreResult<void> revoke_jti(const std::string& jti, std::int64_t until_ms) = 0;
+  virtual StoreResult<bool> is_revoked(const std::string& grant_id, const std::string& jti) = 0;
+
+  // Remembered consents.
+  virtual StoreResult<void> put_consent(const ConsentRecord& c) = 0;
+  virtual StoreResult<std::optional<ConsentRecord>> get_consent(const std::string& client_id,
+                                                                const std::string& username) = 0;
+
+  // Signing keys.
+  virtual StoreResult<void> put_key(const KeyRecord& k) = 0;
+  virtual StoreResult<std::vector<KeyRecord>> list_keys() = 0;
+
+  // Deletes expired sessions, pending authorizations, codes, refresh tokens and revocations.
+  virtual StoreResult<void> purge_expired(std::int64_t now_ms) = 0;
+};
+
+// The auth store sharing the database of a resource store opened by open_store (same URL).
+StoreResult<std::unique_ptr<AuthStore>> open_auth_store(const StoreOptions& options);
+
+}  // namespace ember::store
