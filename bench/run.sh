@@ -15,7 +15,7 @@ tmp=$(mktemp -d)
 port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
 base="http://127.0.0.1:${port}"
 "$BIN" serve --listen "127.0.0.1:${port}" --base-url "$base" --store "sqlite:${tmp}/bench.db" \
-  --sample-patients "$PATIENTS" --no-access-log >"${tmp}/server.log" 2>&1 &
+  --sample-patients "$PATIENTS" --no-access-log --fhir-auth open >"${tmp}/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 1 600); do

@@ -1,5 +1,7 @@
 #include "app/commands.h"
 
+#include "app/admin_commands.h"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -18,10 +20,14 @@
 #include "core/metrics.h"
 #include "core/random.h"
 #include "fhir/api.h"
+#include "http/cors.h"
 #include "http/responses.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "seed/seed.h"
+#include "oauth/auth_server.h"
+#include "oauth/signing_keys.h"
+#include "store/auth_store.h"
 #include "store/store.h"
 
 namespace ember::app {
@@ -234,11 +240,16 @@ void print_banner(const Config& cfg, const std::string& base_url, std::uint16_t 
             << s.describe() << "\n"
             << "  FHIR base:  " << fhir << "\n"
             << "  metadata:   " << fhir << "/metadata\n"
+            << "  discovery:  " << fhir << "/.well-known/smart-configuration\n"
             << "  health:     " << base_url << "/healthz\n"
             << "  metrics:    " << base_url << "/metrics\n"
             << "  try:\n"
             << "    curl -s " << fhir << "/Patient\n"
             << "    curl -s '" << fhir << "/Observation?patient=alice&category=laboratory'\n"
+            << (cfg.fhir_auth_open
+                    ? "  WARNING: --fhir-auth open: the FHIR API answers without access tokens\n"
+                    : "  The FHIR API needs a SMART access token (see README.md); demo accounts\n"
+                      "  dr.smith, alice (password demo) sign in at the authorization endpoint.\n")
             << "Stop with Ctrl-C." << std::endl;
 }
 
@@ -272,10 +283,32 @@ int serve(const Config& cfg) {
   }
   const std::string base_url = cfg.base_url_explicit ? cfg.base_url : derive_base_url(cfg, *port);
 
+  // The authorization server shares the database; its state is what several instances share.
+  auto auth = store::open_auth_store(store::StoreOptions{cfg.store});
+  if (!auth) {
+    std::cerr << "ember: cannot open the auth store: " << auth.error().message << "\n";
+    return kExitFailure;
+  }
+  if (cfg.mode == Mode::Sandbox) oauth::ensure_demo_users(**auth, *random);
+  auto keys = oauth::open_signing_keys(**auth, clock);
+  if (!keys) {
+    std::cerr << "ember: signing keys: " << keys.error() << "\n";
+    return kExitFailure;
+  }
+  oauth::AuthOptions auth_options;
+  auth_options.base_url = base_url;
+  auth_options.sandbox = cfg.mode == Mode::Sandbox;
+  auth_options.secure_cookies = base_url.starts_with("https://");
+  auto auth_server =
+      oauth::AuthServer::create(**auth, s, **keys, clock, *random, std::move(auth_options));
+  auth_server->mount(router);
+
   fhir::FhirOptions fhir_options;
   fhir_options.base_url = base_url + "/fhir";
+  if (!cfg.fhir_auth_open) fhir_options.authorizer = auth_server->authorizer();
   router.add_prefix(http::kAnyMethod, "/fhir",
-                    fhir::make_fhir_handler(s, clock, *random, fhir_options), "fhir");
+                    http::with_cors(fhir::make_fhir_handler(s, clock, *random, fhir_options)),
+                    "fhir");
   add_operational_routes(router, s, base_url);
 
   server.stop_on_signals();
@@ -338,11 +371,14 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(0, 100000));
   seed_cmd->add_option("--seed", seed_options.seed, "random seed: the same seed, the same data");
 
+  auto run_admin = add_admin_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
+  if (int rc = run_admin("sqlite:var/ember.db"); rc >= 0) return rc;
 
   ConfigSource& source = serve_cmd->parsed() ? serve_config : seed_config;
   auto config = source.resolve();

@@ -21,7 +21,7 @@ struct KeySpec {
   std::string_view help;
 };
 
-constexpr std::array<KeySpec, 14> kKeys = {{
+constexpr std::array<KeySpec, 15> kKeys = {{
     {"listen", "EMBER_LISTEN", false, "address:port to listen on (port 0 = any free port)"},
     {"base-url", "EMBER_BASE_URL", false,
      "public base URL (default: derived from --listen); iss/aud/redirects use it"},
@@ -37,6 +37,8 @@ constexpr std::array<KeySpec, 14> kKeys = {{
     {"seed-on-empty", "EMBER_SEED_ON_EMPTY", true, "seed sample data when the store is empty"},
     {"sample-patients", "EMBER_SAMPLE_PATIENTS", false, "patients to seed on first start"},
     {"mode", "EMBER_MODE", false, "sandbox or production"},
+    {"fhir-auth", "EMBER_FHIR_AUTH", false,
+     "required (SMART access tokens, the default) or open (sandbox only: no token needed)"},
 }};
 constexpr std::string_view kConfigKey = "config";
 constexpr std::string_view kConfigEnv = "EMBER_CONFIG";
@@ -126,6 +128,14 @@ Result<void, ConfigError> apply(Config& c, Applied& applied, std::string_view ke
     }
   } else if (key == "sample-patients") {
     return number(c.sample_patients, 0, kMaxSamplePatients, "0..100000");
+  } else if (key == "fhir-auth") {
+    if (value == "required") {
+      c.fhir_auth_open = false;
+    } else if (value == "open") {
+      c.fhir_auth_open = true;
+    } else {
+      return bad("required or open");
+    }
   } else if (key == "mode") {
     if (value == "sandbox") {
       c.mode = Mode::Sandbox;
@@ -340,6 +350,9 @@ Result<void, ConfigError> validate(Config& c) {
     c.base_url = *r;
   } else {
     c.base_url = derive_base_url(c, c.listen_port);
+  }
+  if (c.mode == Mode::Production && c.fhir_auth_open) {
+    return fail(error("fhir-auth=open is a sandbox convenience; production mode requires tokens"));
   }
   if (c.mode == Mode::Production && !c.base_url.starts_with("https://")) {
     return fail(error("production mode needs an https base URL (TLS here or at a proxy)"));

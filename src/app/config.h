@@ -46,6 +46,8 @@ struct Config {
   bool access_log = true;
   bool seed_on_empty = true;  // production mode: false unless set explicitly
   int sample_patients = 25;
+  // The FHIR API without access tokens (sandbox only; every request acts with full access).
+  bool fhir_auth_open = false;
   Mode mode = Mode::Sandbox;
   std::string config_file;  // "" = none
 

@@ -16,6 +16,7 @@ struct FhirError {
   std::string diagnostics;  // safe to show to the client
   std::string expression;   // optional FHIRPath of the offending element
   std::string severity = "error";
+  std::string www_authenticate;  // RFC 6750 §3 challenge for 401/403 from the bearer check
 };
 
 FhirError bad_request(std::string diagnostics);

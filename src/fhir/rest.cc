@@ -366,6 +366,9 @@ http::Response FhirApi::handle(const http::Request& req, http::RequestContext& c
     if (!o) {
       res.result(static_cast<unsigned>(o.error().status));
       res.set(bhttp::field::content_type, kFhirJson);
+      if (!o.error().www_authenticate.empty()) {
+        res.set(bhttp::field::www_authenticate, o.error().www_authenticate);
+      }
       res.body() = outcome_json(o.error());
     } else {
       res.result(static_cast<unsigned>(o->status));
@@ -399,7 +402,8 @@ http::Response FhirApi::handle(const http::Request& req, http::RequestContext& c
   auto seg = split_path(path.substr(base_path_.size()));
 
   std::shared_ptr<const AccessPolicy> policy = open_policy();
-  if (options_.authorizer) {
+  const bool is_metadata = seg.size() == 1 && seg[0] == "metadata";  // always public
+  if (options_.authorizer && !is_metadata) {
     auto p = options_.authorizer(req);
     if (!p) {
       http::Response res = reply_of(fail(p.error()), kFhirJson);

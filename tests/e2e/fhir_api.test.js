@@ -9,7 +9,8 @@ let ember;
 let client;
 
 before(async () => {
-  ember = await startEmber();
+  // These tests exercise the FHIR API itself; tests/e2e/smart_*.test.js cover the tokens.
+  ember = await startEmber({ args: ['--fhir-auth', 'open'] });
   client = new Client({ baseUrl: ember.fhir });
 });
 after(async () => { await ember?.stop(); });

@@ -1,0 +1,79 @@
+// The authorization server's implementation, split by concern: auth_server.cc (routes,
+// discovery, sessions, page helpers), authorize_flow.cc (the authorization endpoint and its
+// pages), token_endpoint.cc (token, userinfo, the FHIR bearer check). Internal to oauth/.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "ehr/views.h"
+#include "http/url.h"
+#include "oauth/auth_server.h"
+#include "oauth/authorize_request.h"
+#include "oauth/client_auth.h"
+#include "oauth/errors.h"
+#include "smart/scopes.h"
+
+namespace ember::oauth {
+
+namespace bhttp = boost::beast::http;
+
+// A signed-in browser session (cookie value hashed in the store).
+struct Session {
+  store::SessionRecord record;
+  store::UserRecord user;
+};
+
+class AuthServerImpl final : public AuthServer {
+ public:
+  AuthServerImpl(store::AuthStore& auth, store::ResourceStore& resources, SigningKeys& keys,
+                 const Clock& clock, Random& random, AuthOptions options);
+  void mount(http::Router& router) override;
+  fhir::Authorizer authorizer() override;
+
+  // auth_server.cc
+  http::Response smart_configuration(const http::Request& req);
+  http::Response openid_configuration(const http::Request& req);
+  http::Response jwks(const http::Request& req);
+  http::Response style(const http::Request& req);
+  http::Response stylesheet(const http::Request& req);
+  http::Response page(const http::Request& req, int status, std::string html);
+  http::Response error_page(const http::Request& req, int status, std::string title,
+                            std::string message);
+  http::Response redirect(const http::Request& req, const std::string& location);
+  http::Response redirect_error(const http::Request& req, const RedirectError& e);
+  std::optional<Session> current_session(const http::Request& req);
+  // The CSRF token for forms shown before sign-in (double-submit cookie), set on `res` if new.
+  std::string pre_session_csrf(const http::Request& req, std::vector<std::string>& set_cookies);
+  bool csrf_ok(const http::Request& req, const std::optional<Session>& session,
+               const std::string& presented);
+  std::optional<store::ClientRecord> find_client(const std::string& id);
+  std::string hash_token(std::string_view token) const;
+
+  // authorize_flow.cc
+  http::Response authorize(const http::Request& req);
+  http::Response advance(const http::Request& req, const std::string& txn,
+                         std::vector<std::string> set_cookies = {});
+  http::Response login(const http::Request& req);
+  http::Response choose_patient(const http::Request& req);
+  http::Response choose_encounter(const http::Request& req);
+  http::Response consent(const http::Request& req);
+  http::Response issue_code(const http::Request& req, const store::PendingAuthorization& p,
+                            const Session& session, const std::string& scope);
+
+  // token_endpoint.cc
+  http::Response token(const http::Request& req);
+  http::Response userinfo(const http::Request& req);
+  Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> authorize_fhir(
+      const http::Request& req);
+
+  store::AuthStore& auth_;
+  store::ResourceStore& resources_;
+  SigningKeys& keys_;
+  const Clock& clock_;
+  Random& random_;
+  AuthOptions opt_;
+};
+
+std::optional<std::string> param(const http::QueryParams& params, std::string_view name);
+
+}  // namespace ember::oauth

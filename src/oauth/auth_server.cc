@@ -1,0 +1,280 @@
+#include "oauth/auth_server.h"
+
+#include <boost/json.hpp>
+
+#include "core/encoding.h"
+#include "http/cookies.h"
+#include "http/cors.h"
+#include "http/responses.h"
+#include "oauth/auth_internal.h"
+#include "oauth/passwords.h"
+
+namespace ember::oauth {
+
+namespace bj = boost::json;
+
+namespace {
+
+constexpr std::string_view kSessionCookie = "ember_session";
+constexpr std::string_view kCsrfCookie = "ember_csrf";
+
+// SMART 2.2 conformance: only what works is advertised (grow as features land).
+constexpr const char* kCapabilities[] = {
+    "launch-standalone",          "authorize-post",         "client-public",
+    "client-confidential-symmetric", "sso-openid-connect",  "context-standalone-patient",
+    "context-standalone-encounter",  "permission-offline",  "permission-online",
+    "permission-patient",         "permission-user",        "permission-v1",
+    "permission-v2"};
+
+// The style document served at smart_style_url. Its URL carries a version: change both together.
+constexpr std::string_view kStyleVersion = "v1";
+constexpr std::string_view kStyleJson = R"json({
+  "color_background": "#f6f7f9",
+  "color_error": "#b3261e",
+  "color_highlight": "#1f6feb",
+  "color_modal_backdrop": "rgba(15, 23, 42, 0.45)",
+  "color_success": "#1a7f37",
+  "color_text": "#1f2328",
+  "dim_border_radius": "8px",
+  "dim_font_size": "15px",
+  "dim_spacing_size": "16px",
+  "font_family_body": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+  "font_family_heading": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+})json";
+
+}  // namespace
+
+std::optional<std::string> param(const http::QueryParams& params, std::string_view name) {
+  for (const auto& p : params) {
+    if (p.name == name) return p.value;
+  }
+  return std::nullopt;
+}
+
+AuthServerImpl::AuthServerImpl(store::AuthStore& auth, store::ResourceStore& resources,
+                               SigningKeys& keys, const Clock& clock, Random& random,
+                               AuthOptions options)
+    : auth_(auth),
+      resources_(resources),
+      keys_(keys),
+      clock_(clock),
+      random_(random),
+      opt_(std::move(options)) {}
+
+std::unique_ptr<AuthServer> AuthServer::create(store::AuthStore& auth,
+                                               store::ResourceStore& resources, SigningKeys& keys,
+                                               const Clock& clock, Random& random,
+                                               AuthOptions options) {
+  return std::make_unique<AuthServerImpl>(auth, resources, keys, clock, random,
+                                          std::move(options));
+}
+
+void AuthServerImpl::mount(http::Router& r) {
+  auto bind = [this](http::Response (AuthServerImpl::*fn)(const http::Request&)) {
+    return [this, fn](const http::Request& req, http::RequestContext&) { return (this->*fn)(req); };
+  };
+  using V = bhttp::verb;
+  r.add(V::get, "/fhir/.well-known/smart-configuration",
+        http::with_cors(bind(&AuthServerImpl::smart_configuration)), "smart_configuration");
+  r.add(V::options, "/fhir/.well-known/smart-configuration",
+        http::with_cors(bind(&AuthServerImpl::smart_configuration)), "smart_configuration");
+  r.add(V::get, "/.well-known/openid-configuration",
+        http::with_cors(bind(&AuthServerImpl::openid_configuration)), "openid_configuration");
+  r.add(V::options, "/.well-known/openid-configuration",
+        http::with_cors(bind(&AuthServerImpl::openid_configuration)), "openid_configuration");
+  r.add(V::get, "/oauth/jwks", http::with_cors(bind(&AuthServerImpl::jwks)), "jwks");
+  r.add(V::options, "/oauth/jwks", http::with_cors(bind(&AuthServerImpl::jwks)), "jwks");
+  r.add(V::get, "/oauth/authorize", bind(&AuthServerImpl::authorize), "authorize");
+  r.add(V::post, "/oauth/authorize", bind(&AuthServerImpl::authorize), "authorize");
+  r.add(V::get, "/oauth/authorize/continue",
+        [this](const http::Request& req, http::RequestContext&) {
+          auto t = http::parse_target(std::string_view(req.target().data(), req.target().size()));
+          std::string txn = t ? param(t->query, "txn").value_or("") : "";
+          return advance(req, txn);
+        },
+        "authorize");
+  r.add(V::post, "/oauth/authorize/login", bind(&AuthServerImpl::login), "authorize_login");
+  r.add(V::post, "/oauth/authorize/patient", bind(&AuthServerImpl::choose_patient),
+        "authorize_patient");
+  r.add(V::post, "/oauth/authorize/encounter", bind(&AuthServerImpl::choose_encounter),
+        "authorize_encounter");
+  r.add(V::post, "/oauth/authorize/consent", bind(&AuthServerImpl::consent), "authorize_consent");
+  r.add(V::post, "/oauth/token", http::with_cors(bind(&AuthServerImpl::token)), "token");
+  r.add(V::options, "/oauth/token", http::with_cors(bind(&AuthServerImpl::token)), "token");
+  r.add(std::nullopt, "/oauth/userinfo", http::with_cors(bind(&AuthServerImpl::userinfo)),
+        "userinfo");
+  r.add(V::get, "/ehr/smart-style/" + std::string(kStyleVersion) + ".json",
+        http::with_cors(bind(&AuthServerImpl::style)), "smart_style");
+  r.add(V::get, "/ehr/static/ember.css", bind(&AuthServerImpl::stylesheet), "static");
+}
+
+fhir::Authorizer AuthServerImpl::authorizer() {
+  return [this](const http::Request& req) { return authorize_fhir(req); };
+}
+
+http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
+  const std::string b = opt_.base_url;
+  bj::array caps;
+  for (const char* c : kCapabilities) caps.push_back(bj::string(c));
+  bj::object o{
+      {"issuer", opt_.issuer()},
+      {"jwks_uri", b + "/oauth/jwks"},
+      {"authorization_endpoint", b + "/oauth/authorize"},
+      {"token_endpoint", b + "/oauth/token"},
+      {"userinfo_endpoint", b + "/oauth/userinfo"},
+      {"grant_types_supported", bj::array{"authorization_code", "refresh_token"}},
+      {"token_endpoint_auth_methods_supported",
+       bj::array{"none", "client_secret_basic", "client_secret_post"}},
+      {"scopes_supported",
+       bj::array{"openid", "fhirUser", "profile", "launch/patient", "launch/encounter",
+                 "offline_access", "online_access", "patient/*.cruds", "user/*.cruds",
+                 "patient/*.read", "patient/*.write", "user/*.read", "user/*.write"}},
+      {"response_types_supported", bj::array{"code"}},
+      {"code_challenge_methods_supported", bj::array{"S256"}},
+      {"capabilities", std::move(caps)},
+  };
+  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(o));
+  res.set(bhttp::field::cache_control, "public, max-age=300");
+  return res;
+}
+
+http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
+  const std::string b = opt_.base_url;
+  bj::object o{
+      {"issuer", opt_.issuer()},
+      {"authorization_endpoint", b + "/oauth/authorize"},
+      {"token_endpoint", b + "/oauth/token"},
+      {"userinfo_endpoint", b + "/oauth/userinfo"},
+      {"jwks_uri", b + "/oauth/jwks"},
+      {"response_types_supported", bj::array{"code"}},
+      {"response_modes_supported", bj::array{"query"}},
+      {"grant_types_supported", bj::array{"authorization_code", "refresh_token"}},
+      {"subject_types_supported", bj::array{"public"}},
+      {"id_token_signing_alg_values_supported", bj::array{"RS256"}},
+      {"token_endpoint_auth_methods_supported",
+       bj::array{"none", "client_secret_basic", "client_secret_post"}},
+      {"scopes_supported", bj::array{"openid", "fhirUser", "profile", "offline_access"}},
+      {"claims_supported",
+       bj::array{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "fhirUser", "name"}},
+      {"code_challenge_methods_supported", bj::array{"S256"}},
+      {"request_parameter_supported", false},
+      {"claims_parameter_supported", false},
+  };
+  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(o));
+  res.set(bhttp::field::cache_control, "public, max-age=300");
+  return res;
+}
+
+http::Response AuthServerImpl::jwks(const http::Request& req) {
+  auto res = http::json_response(req, bhttp::status::ok, keys_.jwks_json());
+  res.set(bhttp::field::cache_control, "public, max-age=60");
+  return res;
+}
+
+http::Response AuthServerImpl::style(const http::Request& req) {
+  auto res = http::json_response(req, bhttp::status::ok, std::string(kStyleJson));
+  res.set(bhttp::field::cache_control, "public, max-age=86400");
+  return res;
+}
+
+http::Response AuthServerImpl::stylesheet(const http::Request& req) {
+  auto res = http::make_response(req, bhttp::status::ok, "text/css; charset=utf-8",
+                                 std::string(ehr::stylesheet()));
+  res.set(bhttp::field::cache_control, "public, max-age=3600");
+  return res;
+}
+
+http::Response AuthServerImpl::page(const http::Request& req, int status, std::string html) {
+  auto res = http::html_response(req, static_cast<bhttp::status>(status), std::move(html));
+  res.set("Content-Security-Policy", ehr::content_security_policy());
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  http::no_store(res);
+  return res;
+}
+
+http::Response AuthServerImpl::error_page(const http::Request& req, int status, std::string title,
+                                          std::string message) {
+  return page(req, status, ehr::render_error({status, std::move(title), std::move(message)}));
+}
+
+http::Response AuthServerImpl::redirect(const http::Request& req, const std::string& location) {
+  http::Response res{bhttp::status::see_other, req.version()};
+  res.keep_alive(req.keep_alive());
+  res.set(bhttp::field::location, location);
+  res.set("Referrer-Policy", "no-referrer");
+  http::no_store(res);
+  res.prepare_payload();
+  return res;
+}
+
+http::Response AuthServerImpl::redirect_error(const http::Request& req, const RedirectError& e) {
+  http::QueryParams q{{"error", std::string(error_code(e.error.code))}};
+  if (!e.error.description.empty()) q.push_back({"error_description", e.error.description});
+  if (!e.state.empty()) q.push_back({"state", e.state});
+  return redirect(req, append_query(e.redirect_uri, q));
+}
+
+std::string AuthServerImpl::hash_token(std::string_view token) const {
+  return base64url_encode(sha256(token));
+}
+
+std::optional<Session> AuthServerImpl::current_session(const http::Request& req) {
+  auto cookie = http::get_cookie(req, kSessionCookie);
+  if (!cookie || cookie->empty()) return std::nullopt;
+  auto rec = auth_.get_session(hash_token(*cookie));
+  if (!rec || rec->expires_ms <= clock_.now_ms()) return std::nullopt;
+  auto user = auth_.get_user(rec->username);
+  if (!user) return std::nullopt;
+  return Session{std::move(*rec), std::move(*user)};
+}
+
+std::string AuthServerImpl::pre_session_csrf(const http::Request& req,
+                                             std::vector<std::string>& set_cookies) {
+  if (auto c = http::get_cookie(req, kCsrfCookie); c && c->size() >= 32) return *c;
+  std::string token = random_.token(32);
+  set_cookies.push_back(std::string(kCsrfCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax" +
+                        (opt_.secure_cookies ? "; Secure" : ""));
+  return token;
+}
+
+bool AuthServerImpl::csrf_ok(const http::Request& req, const std::optional<Session>& session,
+                             const std::string& presented) {
+  if (presented.empty()) return false;
+  if (session) return constant_time_equals(session->record.csrf, presented);
+  auto c = http::get_cookie(req, kCsrfCookie);
+  return c && c->size() >= 32 && constant_time_equals(*c, presented);
+}
+
+std::optional<store::ClientRecord> AuthServerImpl::find_client(const std::string& id) {
+  auto c = auth_.get_client(id);
+  if (!c) return std::nullopt;
+  return std::move(*c);
+}
+
+void ensure_demo_users(store::AuthStore& auth, Random& random) {
+  struct Demo {
+    const char* username;
+    const char* display;
+    store::UserRole role;
+    const char* fhir_user;
+  };
+  static constexpr Demo kDemo[] = {
+      {"dr.smith", "Dr. Sarah Smith", store::UserRole::Practitioner, "Practitioner/dr-smith"},
+      {"dr.jones", "Dr. Alan Jones", store::UserRole::Practitioner, "Practitioner/dr-jones"},
+      {"nurse.lee", "Kim Lee, RN", store::UserRole::Practitioner, "Practitioner/nurse-lee"},
+      {"alice", "Alice Carter", store::UserRole::Patient, "Patient/alice"},
+  };
+  for (const auto& d : kDemo) {
+    if (auth.get_user(d.username)) continue;
+    store::UserRecord u;
+    u.username = d.username;
+    u.display = d.display;
+    u.role = d.role;
+    u.fhir_user = d.fhir_user;
+    u.password_hash = hash_password("demo", random);
+    (void)auth.put_user(u);
+  }
+}
+
+}  // namespace ember::oauth

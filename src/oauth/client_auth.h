@@ -1,0 +1,31 @@
+// Client authentication at the token endpoint (RFC 6749 §2.3): HTTP Basic with form-encoded
+// credentials (§2.3.1), client_secret_post, or none for public clients (which must send
+// client_id). A confidential client can never pass as public.
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "http/types.h"
+#include "http/url.h"
+#include "oauth/errors.h"
+#include "store/auth_store.h"
+
+namespace ember::oauth {
+
+struct AuthenticatedClient {
+  store::ClientRecord client;
+  std::string method;  // "none", "client_secret_basic", "client_secret_post"
+};
+
+using ClientLookup = std::function<std::optional<store::ClientRecord>(const std::string&)>;
+// Checks a presented secret against the client's stored hash.
+using SecretCheck = std::function<bool(const store::ClientRecord&, const std::string&)>;
+
+[[nodiscard]] Result<AuthenticatedClient, Error> authenticate_client(const http::Request& req,
+                                                                     const http::QueryParams& form,
+                                                                     const ClientLookup& lookup,
+                                                                     const SecretCheck& check);
+
+}  // namespace ember::oauth

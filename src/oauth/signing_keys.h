@@ -1,0 +1,38 @@
+// The server's signing keys: ES256 for access tokens (fast to sign and verify), RS256 for
+// id_tokens (required by SMART/OIDC). Generated on first start and persisted in the auth store;
+// `ember keys rotate` adds new keys and retires the old ones, which stay in the JWKS until every
+// token they signed has expired. Every instance reloads the key set from the store periodically
+// and whenever it meets an unknown kid, so rotation on one instance reaches all.
+#pragma once
+#include <boost/json.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/result.h"
+#include "store/auth_store.h"
+
+namespace ember::oauth {
+
+// Retired keys stay published this long (the longest token lifetime) after retirement.
+inline constexpr std::int64_t kRetiredKeyGraceMs = 2 * 3600 * 1000;
+
+class SigningKeys {
+ public:
+  virtual ~SigningKeys() = default;
+  virtual Result<std::string, std::string> sign_access_token(const boost::json::object& claims) = 0;
+  virtual Result<std::string, std::string> sign_id_token(const boost::json::object& claims) = 0;
+  // Verifies an access token's signature (ES256, a current or retired key of ours) and returns
+  // its claims; claim checks (exp, aud, iss) are the caller's.
+  virtual Result<boost::json::object, std::string> verify_access_token(std::string_view jwt) = 0;
+  virtual std::string jwks_json() = 0;
+};
+
+// Loads the keys (creating them if the store has none).
+Result<std::unique_ptr<SigningKeys>, std::string> open_signing_keys(store::AuthStore& store,
+                                                                    const Clock& clock);
+// Generates new keys and retires the current ones (for `ember keys rotate`).
+Result<void, std::string> rotate_signing_keys(store::AuthStore& store, const Clock& clock);
+
+}  // namespace ember::oauth

@@ -1,0 +1,299 @@
+// The token endpoint (authorization_code and refresh_token grants, RFC 6749 §4.1.3 / §6 with
+// PKCE and SMART context), userinfo (OIDC Core §5.3), and the bearer-token check that turns an
+// access token into the FHIR API's access policy (RFC 6750).
+#include <boost/json.hpp>
+
+#include "http/headers.h"
+#include "http/responses.h"
+#include "oauth/auth_internal.h"
+#include "oauth/passwords.h"
+#include "oauth/pkce.h"
+#include "smart/grant.h"
+#include "smart/policy.h"
+
+namespace ember::oauth {
+
+namespace bj = boost::json;
+
+namespace {
+
+struct Grant {
+  std::string grant_id;
+  std::string client_id;
+  std::string username;
+  std::string scope;
+  std::string patient_id;
+  std::string encounter_id;
+  std::string fhir_user;
+  std::string nonce;
+  std::string session_hash;
+  bool need_patient_banner = true;
+  std::string smart_style_url;
+  std::int64_t auth_time_s = 0;
+};
+
+std::optional<std::string> bearer_token(const http::Request& req) {
+  auto it = req.find(bhttp::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  std::string_view v(it->value().data(), it->value().size());
+  if (v.size() < 7 || !http::iequals(v.substr(0, 7), "Bearer ")) return std::string();
+  v.remove_prefix(7);
+  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+  return std::string(v);
+}
+
+}  // namespace
+
+http::Response AuthServerImpl::token(const http::Request& req) {
+  if (req.method() != bhttp::verb::post) {
+    auto res = error_response(req, {Errc::InvalidRequest, "use POST"});
+    res.result(bhttp::status::method_not_allowed);
+    res.set(bhttp::field::allow, "POST");
+    return res;
+  }
+  auto ct = req.find(bhttp::field::content_type);
+  auto mt = ct == req.end() ? std::nullopt
+                            : http::parse_media_type(std::string_view(ct->value().data(), ct->value().size()));
+  if (!mt || mt->essence() != "application/x-www-form-urlencoded") {
+    return error_response(req, {Errc::InvalidRequest,
+                                "the body must be application/x-www-form-urlencoded"});
+  }
+  auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
+  if (!form) return error_response(req, {Errc::InvalidRequest, "malformed form body"});
+  auto grant_type = param(*form, "grant_type");
+  if (!grant_type || grant_type->empty()) {
+    return error_response(req, {Errc::InvalidRequest, "grant_type is required"});
+  }
+  if (*grant_type != "authorization_code" && *grant_type != "refresh_token") {
+    return error_response(req, {Errc::UnsupportedGrantType, "unsupported grant_type"});
+  }
+  auto client = authenticate_client(
+      req, *form, [this](const std::string& id) { return find_client(id); },
+      [](const store::ClientRecord& c, const std::string& secret) {
+        return verify_password(secret, c.secret_hash);
+      });
+  if (!client) return error_response(req, client.error());
+  const std::int64_t now_ms = clock_.now_ms();
+
+  Grant g;
+  std::string refresh_hash;  // the presented refresh token (refresh grant)
+  store::RefreshRecord presented;
+  if (*grant_type == "authorization_code") {
+    auto code = param(*form, "code");
+    if (!code || code->empty()) return error_response(req, {Errc::InvalidRequest, "code is required"});
+    auto consumed = auth_.consume_code(hash_token(*code));
+    if (!consumed) return error_response(req, {Errc::TemporarilyUnavailable, "try again"});
+    auto& [result, rec] = *consumed;
+    if (result == store::ConsumeResult::NotFound) {
+      return error_response(req, {Errc::InvalidGrant, "unknown authorization code"});
+    }
+    if (result == store::ConsumeResult::AlreadyUsed) {
+      // RFC 6749 §4.1.2: a replayed code revokes every token issued from it.
+      (void)auth_.revoke_grant(rec.grant_id, now_ms + opt_.refresh_token_ttl_s * 1000);
+      return error_response(req, {Errc::InvalidGrant, "authorization code already used"});
+    }
+    if (rec.expires_ms <= now_ms) return error_response(req, {Errc::InvalidGrant, "authorization code expired"});
+    if (rec.client_id != client->client.client_id) {
+      return error_response(req, {Errc::InvalidGrant, "the code was issued to another client"});
+    }
+    auto redirect_uri = param(*form, "redirect_uri");
+    if (!redirect_uri || *redirect_uri != rec.redirect_uri) {
+      return error_response(req, {Errc::InvalidGrant, "redirect_uri does not match the authorization request"});
+    }
+    auto verifier = param(*form, "code_verifier");
+    if (!verifier || verifier->empty()) {
+      return error_response(req, {Errc::InvalidRequest, "code_verifier is required (PKCE)"});
+    }
+    if (!verify_s256(*verifier, rec.code_challenge)) {
+      return error_response(req, {Errc::InvalidGrant, "code_verifier does not match the code_challenge"});
+    }
+    g = Grant{rec.grant_id, rec.client_id, rec.username, rec.scope, rec.patient_id,
+              rec.encounter_id, rec.fhir_user, rec.nonce, rec.session_hash,
+              rec.need_patient_banner, rec.smart_style_url, rec.auth_time_s};
+  } else {
+    auto rt = param(*form, "refresh_token");
+    if (!rt || rt->empty()) return error_response(req, {Errc::InvalidRequest, "refresh_token is required"});
+    refresh_hash = hash_token(*rt);
+    auto rec = auth_.get_refresh(refresh_hash);
+    if (!rec) return error_response(req, {Errc::InvalidGrant, "unknown refresh token"});
+    presented = *rec;
+    if (rec->client_id != client->client.client_id) {
+      return error_response(req, {Errc::InvalidGrant, "the refresh token was issued to another client"});
+    }
+    if (rec->expires_ms <= now_ms) return error_response(req, {Errc::InvalidGrant, "refresh token expired"});
+    auto revoked = auth_.is_revoked(rec->grant_id, "");
+    if (!revoked || *revoked) return error_response(req, {Errc::InvalidGrant, "refresh token revoked"});
+    if (rec->used) {
+      // Reuse of a rotated token: treat the grant as compromised (OAuth 2.1 §4.3.1).
+      (void)auth_.revoke_grant(rec->grant_id, now_ms + opt_.refresh_token_ttl_s * 1000);
+      return error_response(req, {Errc::InvalidGrant, "refresh token already used"});
+    }
+    if (!rec->session_hash.empty()) {  // online_access: dies with the session
+      auto s = auth_.get_session(rec->session_hash);
+      if (!s || s->expires_ms <= now_ms) {
+        return error_response(req, {Errc::InvalidGrant, "the session of this online_access token ended"});
+      }
+    }
+    std::string scope = rec->scope;
+    if (auto requested = param(*form, "scope"); requested && !requested->empty()) {
+      auto narrowed = smart::narrow(smart::parse_scopes(rec->scope).scopes, *requested);
+      if (!narrowed) return error_response(req, {Errc::InvalidScope, narrowed.error().message});
+      scope = narrowed->to_string();
+    }
+    g = Grant{rec->grant_id, rec->client_id, rec->username, scope, rec->patient_id,
+              rec->encounter_id, rec->fhir_user, "", rec->session_hash,
+              rec->need_patient_banner, rec->smart_style_url, rec->auth_time_s};
+  }
+
+  auto scopes = smart::parse_scopes(g.scope).scopes;
+  const std::int64_t now_s = now_ms / 1000;
+  const std::string fhir_user = scopes.fhir_user() || scopes.openid() ? g.fhir_user : "";
+  bj::object claims{{"iss", opt_.issuer()},
+                    {"sub", g.username},
+                    {"aud", opt_.fhir_base()},
+                    {"iat", now_s},
+                    {"exp", now_s + opt_.access_token_ttl_s},
+                    {"jti", random_.token(16)},
+                    {"client_id", g.client_id},
+                    {"scope", g.scope},
+                    {"gid", g.grant_id}};
+  if (!g.patient_id.empty()) claims["patient"] = g.patient_id;
+  if (!g.encounter_id.empty()) claims["encounter"] = g.encounter_id;
+  if (!fhir_user.empty()) claims["fhirUser"] = fhir_user;
+  auto access = keys_.sign_access_token(claims);
+  if (!access) return error_response(req, {Errc::ServerError, ""});
+
+  bj::object body{{"access_token", *access},
+                  {"token_type", "Bearer"},
+                  {"expires_in", opt_.access_token_ttl_s},
+                  {"scope", g.scope}};
+  if (!g.patient_id.empty()) body["patient"] = g.patient_id;
+  if (!g.encounter_id.empty()) body["encounter"] = g.encounter_id;
+  body["need_patient_banner"] = g.need_patient_banner;
+  if (!g.smart_style_url.empty()) body["smart_style_url"] = g.smart_style_url;
+
+  if (scopes.openid() && *grant_type == "authorization_code") {
+    bj::object id{{"iss", opt_.issuer()},
+                  {"sub", g.username},
+                  {"aud", g.client_id},
+                  {"iat", now_s},
+                  {"exp", now_s + opt_.access_token_ttl_s},
+                  {"auth_time", g.auth_time_s}};
+    if (!g.nonce.empty()) id["nonce"] = g.nonce;
+    if (scopes.fhir_user() && !g.fhir_user.empty()) id["fhirUser"] = opt_.fhir_base() + "/" + g.fhir_user;
+    if (scopes.profile()) {
+      if (auto u = auth_.get_user(g.username)) id["name"] = u->display;
+    }
+    auto id_token = keys_.sign_id_token(id);
+    if (!id_token) return error_response(req, {Errc::ServerError, ""});
+    body["id_token"] = *id_token;
+  }
+
+  if (scopes.offline_access() || scopes.online_access()) {
+    std::string refresh = random_.token(32);
+    store::RefreshRecord r;
+    r.token_hash = hash_token(refresh);
+    r.grant_id = g.grant_id;
+    r.client_id = g.client_id;
+    r.username = g.username;
+    r.scope = *grant_type == "refresh_token" ? presented.scope : g.scope;  // the grant, not a narrowing
+    r.patient_id = g.patient_id;
+    r.encounter_id = g.encounter_id;
+    r.fhir_user = g.fhir_user;
+    r.session_hash = scopes.offline_access() ? "" : g.session_hash;
+    r.need_patient_banner = g.need_patient_banner;
+    r.smart_style_url = g.smart_style_url;
+    r.auth_time_s = g.auth_time_s;
+    r.expires_ms = now_ms + opt_.refresh_token_ttl_s * 1000;
+    if (*grant_type == "refresh_token") {
+      auto rot = auth_.rotate_refresh(refresh_hash, r);
+      if (!rot) return error_response(req, {Errc::TemporarilyUnavailable, "try again"});
+      if (*rot != store::ConsumeResult::Ok) {
+        (void)auth_.revoke_grant(g.grant_id, now_ms + opt_.refresh_token_ttl_s * 1000);
+        return error_response(req, {Errc::InvalidGrant, "refresh token already used"});
+      }
+    } else if (auto put = auth_.put_refresh(r); !put) {
+      return error_response(req, {Errc::TemporarilyUnavailable, "try again"});
+    }
+    body["refresh_token"] = refresh;
+  }
+  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(body));
+  http::no_store(res);
+  return res;
+}
+
+Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> AuthServerImpl::authorize_fhir(
+    const http::Request& req) {
+  auto unauthorized = [](std::string diag, bool invalid_token) {
+    fhir::FhirError e{401, "login", std::move(diag)};
+    e.www_authenticate = invalid_token ? "Bearer realm=\"ember\", error=\"invalid_token\""
+                                       : "Bearer realm=\"ember\"";
+    return e;
+  };
+  auto token = bearer_token(req);
+  if (!token) return fail(unauthorized("an access token is required", false));
+  if (token->empty()) return fail(unauthorized("the Authorization header must be a Bearer token", true));
+  auto claims = keys_.verify_access_token(*token);
+  if (!claims) return fail(unauthorized("the access token is not valid", true));
+  const auto& c = *claims;
+  auto str = [&](std::string_view k) -> std::string {
+    const bj::value* v = c.if_contains(k);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  const bj::value* exp = c.if_contains("exp");
+  if (!exp || !exp->is_number() || exp->to_number<std::int64_t>() <= clock_.now_s()) {
+    return fail(unauthorized("the access token has expired", true));
+  }
+  if (str("aud") != opt_.fhir_base() || str("iss") != opt_.issuer()) {
+    return fail(unauthorized("the access token was not issued for this server", true));
+  }
+  auto revoked = auth_.is_revoked(str("gid"), str("jti"));
+  if (!revoked) {
+    return fail(fhir::FhirError{503, "transient", "the token could not be checked; retry"});
+  }
+  if (*revoked) return fail(unauthorized("the access token has been revoked", true));
+  smart::PolicyContext ctx;
+  if (auto p = str("patient"); !p.empty()) ctx.patient_id = p;
+  if (auto f = str("fhirUser"); !f.empty()) ctx.fhir_user = f;
+  return smart::make_policy(smart::parse_scopes(str("scope")).scopes, std::move(ctx));
+}
+
+http::Response AuthServerImpl::userinfo(const http::Request& req) {
+  auto fail_with = [&](Errc code, std::string desc) {
+    auto res = error_response(req, {code, std::move(desc)});
+    res.set(bhttp::field::www_authenticate,
+            std::string("Bearer realm=\"ember\", error=\"") + std::string(error_code(code)) + "\"");
+    return res;
+  };
+  auto token = bearer_token(req);
+  if (!token || token->empty()) {
+    auto res = error_response(req, {Errc::InvalidToken, "an access token is required"});
+    res.set(bhttp::field::www_authenticate, "Bearer realm=\"ember\"");
+    return res;
+  }
+  auto claims = keys_.verify_access_token(*token);
+  if (!claims) return fail_with(Errc::InvalidToken, "the access token is not valid");
+  auto str = [&](std::string_view k) -> std::string {
+    const bj::value* v = claims->if_contains(k);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  const bj::value* exp = claims->if_contains("exp");
+  if (!exp || !exp->is_number() || exp->to_number<std::int64_t>() <= clock_.now_s() ||
+      str("iss") != opt_.issuer()) {
+    return fail_with(Errc::InvalidToken, "the access token has expired");
+  }
+  auto revoked = auth_.is_revoked(str("gid"), str("jti"));
+  if (!revoked || *revoked) return fail_with(Errc::InvalidToken, "the access token has been revoked");
+  auto scopes = smart::parse_scopes(str("scope")).scopes;
+  if (!scopes.openid()) return fail_with(Errc::InsufficientScope, "userinfo needs the openid scope");
+  bj::object o{{"sub", str("sub")}};
+  if (auto f = str("fhirUser"); !f.empty() && scopes.fhir_user()) o["fhirUser"] = opt_.fhir_base() + "/" + f;
+  if (auto u = auth_.get_user(str("sub")); u && (scopes.profile() || scopes.fhir_user())) {
+    o["name"] = u->display;
+  }
+  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(o));
+  http::no_store(res);
+  return res;
+}
+
+}  // namespace ember::oauth
