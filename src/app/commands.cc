@@ -305,7 +305,11 @@ int serve(const Config& cfg) {
 
   fhir::FhirOptions fhir_options;
   fhir_options.base_url = base_url + "/fhir";
-  if (!cfg.fhir_auth_open) fhir_options.authorizer = auth_server->authorizer();
+  if (!cfg.fhir_auth_open) {
+    fhir_options.authorizer = auth_server->authorizer();
+    fhir_options.authorize_url = base_url + "/oauth/authorize";
+    fhir_options.token_url = base_url + "/oauth/token";
+  }
   router.add_prefix(http::kAnyMethod, "/fhir",
                     http::with_cors(fhir::make_fhir_handler(s, clock, *random, fhir_options)),
                     "fhir");

@@ -22,6 +22,8 @@ struct FhirOptions {
   std::size_t max_bundle_entries = 1000;
   // Decides each request's access policy; empty = an open server (everything allowed).
   Authorizer authorizer;
+  // OAuth endpoint URLs announced in the CapabilityStatement (empty = none).
+  std::string authorize_url, token_url, revoke_url, introspect_url, register_url, manage_url;
 };
 
 // Handles every request whose path starts with /fhir (the path prefix of base_url).

@@ -35,7 +35,8 @@ bool searchable(const SearchParamDef& d) {
 
 }  // namespace
 
-std::string capability_statement_json(const std::string& base_url, std::int64_t now_ms) {
+std::string capability_statement_json(const std::string& base_url, std::int64_t now_ms,
+                                      const SecurityEndpoints& security) {
   bj::array resources;
   for (std::string_view type : resource_types()) {
     bj::array interactions;
@@ -84,6 +85,34 @@ std::string capability_statement_json(const std::string& base_url, std::int64_t 
                   {"resource", std::move(resources)},
                   {"interaction", std::move(sys_interactions)},
                   {"searchParam", std::move(common_params)}};
+  if (!security.authorize.empty()) {
+    // SMART App Launch: the SMART-on-FHIR service and the oauth-uris extension, matching the
+    // URLs of .well-known/smart-configuration (checklist CAP-02/03).
+    bj::array uris;
+    auto add = [&](const char* name, const std::string& url) {
+      if (!url.empty()) uris.push_back(bj::object{{"url", name}, {"valueUri", url}});
+    };
+    add("authorize", security.authorize);
+    add("token", security.token);
+    add("revoke", security.revoke);
+    add("introspect", security.introspect);
+    add("register", security.register_endpoint);
+    add("manage", security.manage);
+    rest["security"] = bj::object{
+        {"cors", true},
+        {"service",
+         bj::array{bj::object{
+             {"coding",
+              bj::array{bj::object{
+                  {"system", "http://terminology.hl7.org/CodeSystem/restful-security-service"},
+                  {"code", "SMART-on-FHIR"},
+                  {"display", "SMART-on-FHIR"}}}},
+             {"text", "OAuth2 using SMART-on-FHIR profile (see http://docs.smarthealthit.org)"}}}},
+        {"extension",
+         bj::array{bj::object{
+             {"url", "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"},
+             {"extension", std::move(uris)}}}}};
+  }
   bj::object cs{{"resourceType", "CapabilityStatement"},
                 {"status", "active"},
                 {"date", format_instant(now_ms)},

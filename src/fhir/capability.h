@@ -6,6 +6,13 @@
 
 namespace ember::fhir {
 
-std::string capability_statement_json(const std::string& base_url, std::int64_t now_ms);
+// The OAuth endpoints announced in rest.security (SMART `oauth-uris` extension); all empty =
+// an open server without a security section.
+struct SecurityEndpoints {
+  std::string authorize, token, revoke, introspect, register_endpoint, manage;
+};
+
+std::string capability_statement_json(const std::string& base_url, std::int64_t now_ms,
+                                      const SecurityEndpoints& security = {});
 
 }  // namespace ember::fhir

@@ -24,7 +24,8 @@ constexpr char interaction_letter(Interaction i) {
   switch (i) {
     case Interaction::Create: return 'c';
     case Interaction::Read:
-    case Interaction::VRead: return 'r';
+    case Interaction::VRead:
+    case Interaction::HistoryInstance: return 'r';  // SMART 2.2: r = read, vread, history
     case Interaction::Update:
     case Interaction::Patch: return 'u';
     case Interaction::Delete: return 'd';

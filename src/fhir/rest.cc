@@ -135,7 +135,10 @@ FhirApi::FhirApi(store::ResourceStore& store, const Clock& clock, Random& random
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
   auto u = boost::urls::parse_uri(options_.base_url);
   base_path_ = u ? std::string(u->encoded_path()) : std::string("/fhir");
-  capability_json_ = capability_statement_json(options_.base_url, clock_.now_ms());
+  capability_json_ = capability_statement_json(
+      options_.base_url, clock_.now_ms(),
+      {options_.authorize_url, options_.token_url, options_.revoke_url, options_.introspect_url,
+       options_.register_url, options_.manage_url});
 }
 
 Reply FhirApi::resource_reply(Call& c, int status, const store::ResourceRecord& rec,
