@@ -2,8 +2,10 @@
 // discovery, sessions, page helpers), authorize_flow.cc (the authorization endpoint and its
 // pages), token_endpoint.cc (token, userinfo, the FHIR bearer check). Internal to oauth/.
 #pragma once
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "ehr/views.h"
 #include "http/url.h"
@@ -65,6 +67,13 @@ class AuthServerImpl final : public AuthServer {
   http::Response userinfo(const http::Request& req);
   Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> authorize_fhir(
       const http::Request& req);
+
+  // argon2id costs tens of milliseconds by design; a confidential client presenting the same
+  // secret again is checked against a SHA-256 of the secret it last proved (DESIGN.md: "cache a
+  // verified secret"), keyed by its stored hash so a new secret invalidates the entry.
+  bool check_client_secret(const store::ClientRecord& c, const std::string& secret);
+  std::mutex secret_cache_mu_;
+  std::unordered_map<std::string, std::pair<std::string, std::string>> secret_cache_;
 
   store::AuthStore& auth_;
   store::ResourceStore& resources_;

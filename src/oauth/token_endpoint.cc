@@ -3,6 +3,7 @@
 // access token into the FHIR API's access policy (RFC 6750).
 #include <boost/json.hpp>
 
+#include "core/encoding.h"
 #include "http/headers.h"
 #include "http/responses.h"
 #include "oauth/auth_internal.h"
@@ -44,6 +45,21 @@ std::optional<std::string> bearer_token(const http::Request& req) {
 
 }  // namespace
 
+bool AuthServerImpl::check_client_secret(const store::ClientRecord& c, const std::string& secret) {
+  const std::string digest = sha256(secret);
+  {
+    std::lock_guard lock(secret_cache_mu_);
+    auto it = secret_cache_.find(c.client_id);
+    if (it != secret_cache_.end() && it->second.first == c.secret_hash) {
+      return constant_time_equals(it->second.second, digest);
+    }
+  }
+  if (!verify_password(secret, c.secret_hash)) return false;
+  std::lock_guard lock(secret_cache_mu_);
+  secret_cache_[c.client_id] = {c.secret_hash, digest};
+  return true;
+}
+
 http::Response AuthServerImpl::token(const http::Request& req) {
   if (req.method() != bhttp::verb::post) {
     auto res = error_response(req, {Errc::InvalidRequest, "use POST"});
@@ -69,8 +85,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   }
   auto client = authenticate_client(
       req, *form, [this](const std::string& id) { return find_client(id); },
-      [](const store::ClientRecord& c, const std::string& secret) {
-        return verify_password(secret, c.secret_hash);
+      [this](const store::ClientRecord& c, const std::string& secret) {
+        return check_client_secret(c, secret);
       });
   if (!client) return error_response(req, client.error());
   const std::int64_t now_ms = clock_.now_ms();
