@@ -28,6 +28,12 @@ struct ClientRecord {
   std::string jwks_uri;                    // registered JWKS URL, "" if none
   std::vector<std::string> allowed_origins;  // browser origins for CORS
   std::int64_t created_ms = 0;
+  // Token endpoint authentication (RFC 7591 token_endpoint_auth_method): "" = by type.
+  std::string auth_method;
+  std::vector<std::string> grant_types;  // RFC 7591 grant_types; empty = by type
+  std::string registration_token_hash;   // RFC 7592 registration access token (hashed), "" = none
+  std::string logo_uri;
+  std::vector<std::string> contacts;
 };
 
 enum class UserRole { Practitioner, Patient };
@@ -159,6 +165,16 @@ class AuthStore {
   virtual StoreResult<void> revoke_grant(const std::string& grant_id, std::int64_t until_ms) = 0;
   virtual StoreResult<void> revoke_jti(const std::string& jti, std::int64_t until_ms) = 0;
   virtual StoreResult<bool> is_revoked(const std::string& grant_id, const std::string& jti) = 0;
+
+  // Client-assertion replay cache (RFC 7523 §3 `jti`): records `key` until `until_ms` and
+  // answers true, or answers false when it was already recorded (a replay).
+  virtual StoreResult<bool> use_assertion_jti(const std::string& key, std::int64_t until_ms) = 0;
+
+  // Initial access tokens for dynamic registration in production mode (hashed).
+  virtual StoreResult<void> put_initial_access_token(const std::string& token_hash,
+                                                     std::int64_t expires_ms) = 0;
+  virtual StoreResult<bool> check_initial_access_token(const std::string& token_hash,
+                                                       std::int64_t now_ms) = 0;
 
   // Remembered consents.
   virtual StoreResult<void> put_consent(const ConsentRecord& c) = 0;

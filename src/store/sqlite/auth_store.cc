@@ -123,9 +123,11 @@ std::int64_t flag(bool b) {
 
 // Column lists and the matching record <-> row conversions (same order).
 
-constexpr std::array<std::string_view, 11> kClientCols = {
-    "client_id",      "name", "type",     "secret_hash",     "redirect_uris", "launch_url",
-    "allowed_scopes", "jwks", "jwks_uri", "allowed_origins", "created_ms"};
+constexpr std::array<std::string_view, 16> kClientCols = {
+    "client_id",      "name",        "type",        "secret_hash",
+    "redirect_uris",  "launch_url",  "allowed_scopes", "jwks",
+    "jwks_uri",       "allowed_origins", "created_ms", "auth_method",
+    "grant_types",    "registration_token_hash", "logo_uri", "contacts"};
 
 std::vector<Value> row_of(const ClientRecord& c) {
   return {c.client_id,
@@ -138,7 +140,12 @@ std::vector<Value> row_of(const ClientRecord& c) {
           c.jwks,
           c.jwks_uri,
           to_json_array(c.allowed_origins),
-          c.created_ms};
+          c.created_ms,
+          c.auth_method,
+          to_json_array(c.grant_types),
+          c.registration_token_hash,
+          c.logo_uri,
+          to_json_array(c.contacts)};
 }
 
 StoreResult<ClientRecord> client_from(const Statement& s) {
@@ -160,6 +167,15 @@ StoreResult<ClientRecord> client_from(const Statement& s) {
   if (!origins) return fail(origins.error());
   c.allowed_origins = std::move(*origins);
   c.created_ms = s.int64(10);
+  c.auth_method = s.text(11);
+  auto grants = from_json_array(s.text(12), "clients.grant_types");
+  if (!grants) return fail(grants.error());
+  c.grant_types = std::move(*grants);
+  c.registration_token_hash = s.text(13);
+  c.logo_uri = s.text(14);
+  auto contacts = from_json_array(s.text(15), "clients.contacts");
+  if (!contacts) return fail(contacts.error());
+  c.contacts = std::move(*contacts);
   return c;
 }
 
@@ -608,6 +624,46 @@ class SqliteAuthStore final : public AuthStore {
     return r->value_or(false);
   }
 
+  // Client-assertion replay cache: any recorded key is a replay until purge_expired drops it.
+  StoreResult<bool> use_assertion_jti(const std::string& key, std::int64_t until_ms) override {
+    OpTimer t("auth_use_assertion_jti");
+    if (key.empty()) return fail(StoreError{StoreErrc::Invalid, "empty jti"});
+    return in_transaction([&](Connection& db) -> StoreResult<bool> {
+      auto seen = query_one(db, "SELECT until_ms FROM assertion_jtis WHERE key = ?", {key},
+                            "assertion jti", [](const Statement& s) -> StoreResult<std::int64_t> {
+                              return s.int64(0);
+                            });
+      if (!seen) return fail(seen.error());
+      if (*seen) return false;
+      if (auto r = execute(db, "INSERT INTO assertion_jtis (key, until_ms) VALUES (?, ?)",
+                           {key, until_ms}, "assertion jti");
+          !r) {
+        return fail(r.error());
+      }
+      return true;
+    });
+  }
+
+  StoreResult<void> put_initial_access_token(const std::string& token_hash,
+                                             std::int64_t expires_ms) override {
+    OpTimer t("auth_put_initial_access_token");
+    return write(
+        "INSERT INTO initial_access_tokens (token_hash, expires_ms) VALUES (?, ?) "
+        "ON CONFLICT (token_hash) DO UPDATE SET expires_ms = excluded.expires_ms",
+        {token_hash, expires_ms}, "put initial access token");
+  }
+  StoreResult<bool> check_initial_access_token(const std::string& token_hash,
+                                               std::int64_t now_ms) override {
+    OpTimer t("auth_check_initial_access_token");
+    auto r = read_one(
+        "SELECT EXISTS (SELECT 1 FROM initial_access_tokens WHERE token_hash = ? AND "
+        "expires_ms > ?)",
+        {token_hash, now_ms}, "check initial access token",
+        [](const Statement& s) -> StoreResult<bool> { return s.int64(0) != 0; });
+    if (!r) return fail(r.error());
+    return r->value_or(false);
+  }
+
   // Consents.
   StoreResult<void> put_consent(const ConsentRecord& c) override {
     OpTimer t("auth_put_consent");
@@ -638,7 +694,9 @@ class SqliteAuthStore final : public AuthStore {
                                "DELETE FROM codes WHERE expires_ms <= ?",
                                "DELETE FROM refresh_tokens WHERE expires_ms <= ?",
                                "DELETE FROM revoked_grants WHERE until_ms <= ?",
-                               "DELETE FROM revoked_jtis WHERE until_ms <= ?"}) {
+                               "DELETE FROM revoked_jtis WHERE until_ms <= ?",
+                               "DELETE FROM assertion_jtis WHERE until_ms <= ?",
+                               "DELETE FROM initial_access_tokens WHERE expires_ms <= ?"}) {
         if (auto r = execute(db, stmt, {now_ms}, "purge expired"); !r) return r;
       }
       return {};

@@ -176,10 +176,24 @@ CREATE TABLE signing_keys (
 ) WITHOUT ROWID;
 )sql";
 
+// RFC 7591/7592 client metadata, the RFC 7523 jti replay cache, registration access control.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE clients ADD COLUMN auth_method TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN grant_types TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE clients ADD COLUMN registration_token_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN logo_uri TEXT NOT NULL DEFAULT '';
+ALTER TABLE clients ADD COLUMN contacts TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE assertion_jtis (key TEXT PRIMARY KEY, until_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX assertion_jtis_until ON assertion_jtis (until_ms);
+CREATE TABLE initial_access_tokens (token_hash TEXT PRIMARY KEY, expires_ms INTEGER NOT NULL)
+  WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
     {3, "authorization server: clients, users, sessions, codes, tokens, revocations, keys", kV3},
+    {4, "client registration metadata, assertion replay cache, initial access tokens", kV4},
 };
 
 }  // namespace
