@@ -309,6 +309,8 @@ int serve(const Config& cfg) {
     fhir_options.authorizer = auth_server->authorizer();
     fhir_options.authorize_url = base_url + "/oauth/authorize";
     fhir_options.token_url = base_url + "/oauth/token";
+    fhir_options.revoke_url = base_url + "/oauth/revoke";
+    fhir_options.introspect_url = base_url + "/oauth/introspect";
   }
   router.add_prefix(http::kAnyMethod, "/fhir",
                     http::with_cors(fhir::make_fhir_handler(s, clock, *random, fhir_options)),

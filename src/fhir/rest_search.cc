@@ -52,6 +52,62 @@ std::string subset_elements(const std::string& json_text, const std::vector<std:
   return json::serialize_exact(out);
 }
 
+// The patient a compartment constraint confines `type` to: a clause whose every predicate is a
+// reference to the same Patient (or, for Patient itself, `_id`).
+std::optional<std::string> confined_patient(const std::string& type,
+                                            const std::vector<store::Clause>& constraints) {
+  for (const auto& cl : constraints) {
+    std::optional<std::string> pid;
+    bool all = !cl.any_of.empty();
+    for (const auto& p : cl.any_of) {
+      std::string id;
+      if (type == "Patient" && p.param == "_id") {
+        id = p.code;
+      } else if (p.type == store::ParamType::Reference && p.target_type == "Patient") {
+        id = p.target_id;
+      } else {
+        all = false;
+        break;
+      }
+      if (pid && *pid != id) all = false;
+      pid = id;
+    }
+    if (all && pid && !pid->empty()) return pid;
+  }
+  return std::nullopt;
+}
+
+// A clause of the request that names only patients other than `pid` through the Patient
+// compartment's parameters (e.g. Observation?patient=other), described for the message.
+std::optional<std::string> names_other_patient(const std::string& type,
+                                               const std::vector<store::Clause>& request,
+                                               const std::string& pid) {
+  auto params = patient_compartment_params(type);
+  for (const auto& cl : request) {
+    bool about_patients = !cl.any_of.empty(), self = false;
+    std::string other;
+    for (const auto& p : cl.any_of) {
+      std::string id;
+      if (type == "Patient" && p.param == "_id" && p.modifier == store::Modifier::None) {
+        id = p.code;
+      } else if (p.type == store::ParamType::Reference && p.modifier == store::Modifier::None &&
+                 !p.target_id.empty() &&
+                 (p.target_type == "Patient" ||
+                  (p.target_type.empty() &&
+                   std::find(params.begin(), params.end(), p.param) != params.end()))) {
+        id = p.target_id;
+      } else {
+        about_patients = false;
+        break;
+      }
+      if (id == pid) self = true;
+      else other = "Patient/" + id;
+    }
+    if (about_patients && !self && !other.empty()) return other;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Outcome FhirApi::search(Call& c, const std::string& type, const http::QueryParams& params) {
@@ -71,9 +127,15 @@ Outcome FhirApi::search(Call& c, const std::string& type, const http::QueryParam
                     : bad_request(e.message));
   }
   store::Query& q = parsed->query;
-  for (auto& cl : c.policy->constraints(Interaction::SearchType, type)) {
-    q.all_of.push_back(std::move(cl));
+  auto constraints = c.policy->constraints(Interaction::SearchType, type);
+  if (auto pid = confined_patient(type, constraints)) {
+    if (auto other = names_other_patient(type, q.all_of, *pid)) {
+      // SMART (checklist API-06): naming another patient is refused, not answered empty.
+      return fail(forbidden("this access token is limited to the patient in context; it cannot "
+                            "search " + *other));
+    }
   }
+  for (auto& cl : constraints) q.all_of.push_back(std::move(cl));
   auto page = store_.search(q);
   if (!page) return fail(from_store_error(page.error()));
 

@@ -19,6 +19,14 @@ namespace ember::oauth {
 
 namespace bhttp = boost::beast::http;
 
+// What the server knows of a token it issued (introspection, revocation).
+struct TokenInfo {
+  bool refresh = false;  // a refresh token (else an access token)
+  bool active = false;   // unexpired, not revoked, not rotated away
+  std::string client_id, grant_id, jti, scope, sub, patient, encounter, fhir_user;
+  std::int64_t exp = 0, iat = 0;
+};
+
 // A signed-in browser session (cookie value hashed in the store).
 struct Session {
   store::SessionRecord record;
@@ -61,6 +69,17 @@ class AuthServerImpl final : public AuthServer {
   http::Response consent(const http::Request& req);
   http::Response issue_code(const http::Request& req, const store::PendingAuthorization& p,
                             const Session& session, const std::string& scope);
+
+  // introspection.cc (RFC 7662) and revocation.cc (RFC 7009)
+  http::Response introspect(const http::Request& req);
+  http::Response revoke(const http::Request& req);
+  // An access token (our signature) or a refresh token (by hash), else nullopt.
+  std::optional<TokenInfo> inspect_token(const std::string& token, bool refresh_first);
+  // Client authentication shared by the token, introspection and revocation endpoints.
+  Result<AuthenticatedClient, Error> authenticate(const http::Request& req,
+                                                  const http::QueryParams& form);
+  // The form body of a POST, or an invalid_request error.
+  Result<http::QueryParams, Error> form_body(const http::Request& req);
 
   // token_endpoint.cc
   http::Response token(const http::Request& req);

@@ -103,6 +103,12 @@ void AuthServerImpl::mount(http::Router& r) {
   r.add(V::options, "/oauth/token", http::with_cors(bind(&AuthServerImpl::token)), "token");
   r.add(std::nullopt, "/oauth/userinfo", http::with_cors(bind(&AuthServerImpl::userinfo)),
         "userinfo");
+  r.add(V::post, "/oauth/introspect", http::with_cors(bind(&AuthServerImpl::introspect)),
+        "introspect");
+  r.add(V::options, "/oauth/introspect", http::with_cors(bind(&AuthServerImpl::introspect)),
+        "introspect");
+  r.add(V::post, "/oauth/revoke", http::with_cors(bind(&AuthServerImpl::revoke)), "revoke");
+  r.add(V::options, "/oauth/revoke", http::with_cors(bind(&AuthServerImpl::revoke)), "revoke");
   r.add(V::get, "/ehr/smart-style/" + std::string(kStyleVersion) + ".json",
         http::with_cors(bind(&AuthServerImpl::style)), "smart_style");
   r.add(V::get, "/ehr/static/ember.css", bind(&AuthServerImpl::stylesheet), "static");
@@ -122,6 +128,8 @@ http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
       {"authorization_endpoint", b + "/oauth/authorize"},
       {"token_endpoint", b + "/oauth/token"},
       {"userinfo_endpoint", b + "/oauth/userinfo"},
+      {"introspection_endpoint", b + "/oauth/introspect"},
+      {"revocation_endpoint", b + "/oauth/revoke"},
       {"grant_types_supported", bj::array{"authorization_code", "refresh_token"}},
       {"token_endpoint_auth_methods_supported",
        bj::array{"none", "client_secret_basic", "client_secret_post"}},
@@ -146,6 +154,8 @@ http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
       {"token_endpoint", b + "/oauth/token"},
       {"userinfo_endpoint", b + "/oauth/userinfo"},
       {"jwks_uri", b + "/oauth/jwks"},
+      {"introspection_endpoint", b + "/oauth/introspect"},
+      {"revocation_endpoint", b + "/oauth/revoke"},
       {"response_types_supported", bj::array{"code"}},
       {"response_modes_supported", bj::array{"query"}},
       {"grant_types_supported", bj::array{"authorization_code", "refresh_token"}},

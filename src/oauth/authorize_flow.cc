@@ -453,6 +453,7 @@ http::Response AuthServerImpl::issue_code(const http::Request& req,
   c.smart_style_url = opt_.base_url + "/ehr/smart-style/v1.json";
   c.auth_time_s = session.record.auth_time_s;
   c.expires_ms = clock_.now_ms() + opt_.code_ttl_s * 1000;
+  c.aud = opt_.fhir_base();
   if (auto r = auth_.put_code(c); !r) {
     return redirect_error(req, {p.redirect_uri, p.state,
                                 Error{Errc::TemporarilyUnavailable, "try again"}});

@@ -67,15 +67,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     res.set(bhttp::field::allow, "POST");
     return res;
   }
-  auto ct = req.find(bhttp::field::content_type);
-  auto mt = ct == req.end() ? std::nullopt
-                            : http::parse_media_type(std::string_view(ct->value().data(), ct->value().size()));
-  if (!mt || mt->essence() != "application/x-www-form-urlencoded") {
-    return error_response(req, {Errc::InvalidRequest,
-                                "the body must be application/x-www-form-urlencoded"});
-  }
-  auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
-  if (!form) return error_response(req, {Errc::InvalidRequest, "malformed form body"});
+  auto form = form_body(req);
+  if (!form) return error_response(req, form.error());
   auto grant_type = param(*form, "grant_type");
   if (!grant_type || grant_type->empty()) {
     return error_response(req, {Errc::InvalidRequest, "grant_type is required"});
@@ -83,11 +76,7 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   if (*grant_type != "authorization_code" && *grant_type != "refresh_token") {
     return error_response(req, {Errc::UnsupportedGrantType, "unsupported grant_type"});
   }
-  auto client = authenticate_client(
-      req, *form, [this](const std::string& id) { return find_client(id); },
-      [this](const store::ClientRecord& c, const std::string& secret) {
-        return check_client_secret(c, secret);
-      });
+  auto client = authenticate(req, *form);
   if (!client) return error_response(req, client.error());
   const std::int64_t now_ms = clock_.now_ms();
 
@@ -111,6 +100,9 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     if (rec.expires_ms <= now_ms) return error_response(req, {Errc::InvalidGrant, "authorization code expired"});
     if (rec.client_id != client->client.client_id) {
       return error_response(req, {Errc::InvalidGrant, "the code was issued to another client"});
+    }
+    if (rec.aud != opt_.fhir_base()) {
+      return error_response(req, {Errc::InvalidGrant, "the code was issued for another server"});
     }
     auto redirect_uri = param(*form, "redirect_uri");
     if (!redirect_uri || *redirect_uri != rec.redirect_uri) {
@@ -137,6 +129,9 @@ http::Response AuthServerImpl::token(const http::Request& req) {
       return error_response(req, {Errc::InvalidGrant, "the refresh token was issued to another client"});
     }
     if (rec->expires_ms <= now_ms) return error_response(req, {Errc::InvalidGrant, "refresh token expired"});
+    if (rec->aud != opt_.fhir_base()) {
+      return error_response(req, {Errc::InvalidGrant, "the refresh token was issued for another server"});
+    }
     auto revoked = auth_.is_revoked(rec->grant_id, "");
     if (!revoked || *revoked) return error_response(req, {Errc::InvalidGrant, "refresh token revoked"});
     if (rec->used) {
@@ -221,6 +216,7 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     r.smart_style_url = g.smart_style_url;
     r.auth_time_s = g.auth_time_s;
     r.expires_ms = now_ms + opt_.refresh_token_ttl_s * 1000;
+    r.aud = opt_.fhir_base();
     if (*grant_type == "refresh_token") {
       auto rot = auth_.rotate_refresh(refresh_hash, r);
       if (!rot) return error_response(req, {Errc::TemporarilyUnavailable, "try again"});

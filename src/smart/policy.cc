@@ -61,6 +61,13 @@ bool mergeable(const Filters& first, const Filters& filters, std::optional<std::
   return true;
 }
 
+// A 403 that also tells the client why in the RFC 6750 §3.1 challenge.
+fhir::FhirError insufficient_scope(std::string diagnostics) {
+  fhir::FhirError e = fhir::forbidden(std::move(diagnostics));
+  e.www_authenticate = "Bearer realm=\"ember\", error=\"insufficient_scope\"";
+  return e;
+}
+
 class ScopePolicy final : public fhir::AccessPolicy {
  public:
   ScopePolicy(std::vector<ResourceScope> scopes, PolicyContext ctx)
@@ -71,7 +78,7 @@ class ScopePolicy final : public fhir::AccessPolicy {
     if (in == Interaction::Batch || in == Interaction::Capabilities) return {};
     if (in == Interaction::HistorySystem) {
       if (system_wide('s')) return {};
-      return fail(fhir::forbidden("system history needs a user/*.s or system/*.s scope"));
+      return fail(insufficient_scope("system history needs a user/*.s or system/*.s scope"));
     }
     if (!matching(in, type).empty()) return {};
     const char letter = scope_letter(in);
@@ -79,9 +86,9 @@ class ScopePolicy final : public fhir::AccessPolicy {
       return s.context == Context::Patient && applies(s, letter, type);
     });
     if (patient_scope && !ctx_.patient_id) {
-      return fail(fhir::forbidden("no patient in context: patient/ scopes grant nothing"));
+      return fail(insufficient_scope("no patient in context: patient/ scopes grant nothing"));
     }
-    return fail(fhir::forbidden("needs a scope granting '" + std::string(1, letter) + "' on " +
+    return fail(insufficient_scope("needs a scope granting '" + std::string(1, letter) + "' on " +
                                 std::string(type)));
   }
 

@@ -87,6 +87,7 @@ struct CodeRecord {
   std::string smart_style_url;
   std::int64_t auth_time_s = 0;
   std::int64_t expires_ms = 0;
+  std::string aud;  // the FHIR base the authorization was for
 };
 
 struct RefreshRecord {
@@ -104,6 +105,7 @@ struct RefreshRecord {
   std::int64_t auth_time_s = 0;
   std::int64_t expires_ms = 0;
   bool used = false;  // rotated away (a second use is reuse)
+  std::string aud;    // the FHIR base the authorization was for
 };
 
 struct ConsentRecord {

@@ -219,11 +219,12 @@ StoreResult<PendingAuthorization> pending_from(const Statement& s) {
 }
 
 // codes.used is not in the record: it is set only by consume_code.
-constexpr std::array<std::string_view, 16> kCodeCols = {
+constexpr std::array<std::string_view, 17> kCodeCols = {
     "code_hash",           "grant_id",        "client_id",   "redirect_uri",
     "code_challenge",      "username",        "scope",       "patient_id",
     "encounter_id",        "fhir_user",       "nonce",       "session_hash",
-    "need_patient_banner", "smart_style_url", "auth_time_s", "expires_ms"};
+    "need_patient_banner", "smart_style_url", "auth_time_s", "expires_ms",
+    "aud"};
 
 std::vector<Value> row_of(const CodeRecord& c) {
   return {c.code_hash,
@@ -241,7 +242,8 @@ std::vector<Value> row_of(const CodeRecord& c) {
           flag(c.need_patient_banner),
           c.smart_style_url,
           c.auth_time_s,
-          c.expires_ms};
+          c.expires_ms,
+          c.aud};
 }
 
 StoreResult<CodeRecord> code_from(const Statement& s) {
@@ -262,19 +264,20 @@ StoreResult<CodeRecord> code_from(const Statement& s) {
   c.smart_style_url = s.text(13);
   c.auth_time_s = s.int64(14);
   c.expires_ms = s.int64(15);
+  c.aud = s.text(16);
   return c;
 }
 
-constexpr std::array<std::string_view, 14> kRefreshCols = {
+constexpr std::array<std::string_view, 15> kRefreshCols = {
     "token_hash",      "grant_id",     "client_id",  "username",     "scope",
     "patient_id",      "encounter_id", "fhir_user",  "session_hash", "need_patient_banner",
-    "smart_style_url", "auth_time_s",  "expires_ms", "used"};
+    "smart_style_url", "auth_time_s",  "expires_ms", "used",         "aud"};
 
 std::vector<Value> row_of(const RefreshRecord& r) {
   return {
       r.token_hash,      r.grant_id,     r.client_id,  r.username,     r.scope,
       r.patient_id,      r.encounter_id, r.fhir_user,  r.session_hash, flag(r.need_patient_banner),
-      r.smart_style_url, r.auth_time_s,  r.expires_ms, flag(r.used)};
+      r.smart_style_url, r.auth_time_s,  r.expires_ms, flag(r.used), r.aud};
 }
 
 StoreResult<RefreshRecord> refresh_from(const Statement& s) {
@@ -293,6 +296,7 @@ StoreResult<RefreshRecord> refresh_from(const Statement& s) {
   r.auth_time_s = s.int64(11);
   r.expires_ms = s.int64(12);
   r.used = s.int64(13) != 0;
+  r.aud = s.text(14);
   return r;
 }
 

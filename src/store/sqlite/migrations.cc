@@ -189,11 +189,19 @@ CREATE TABLE initial_access_tokens (token_hash TEXT PRIMARY KEY, expires_ms INTE
   WITHOUT ROWID;
 )sql";
 
+// The audience (FHIR base) of each code and refresh token (SMART 2.2: codes and tokens are
+// bound to the aud of their authorization; instances with other base URLs must refuse them).
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE codes ADD COLUMN aud TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_tokens ADD COLUMN aud TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
     {3, "authorization server: clients, users, sessions, codes, tokens, revocations, keys", kV3},
     {4, "client registration metadata, assertion replay cache, initial access tokens", kV4},
+    {5, "codes and refresh tokens bound to the FHIR base they were issued for", kV5},
 };
 
 }  // namespace

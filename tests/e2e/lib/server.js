@@ -1,6 +1,6 @@
 // Starts a real `ember serve` on a free loopback port with a throwaway SQLite database, waits
 // until /healthz answers, and stops it afterwards. Every e2e test file uses this.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -22,12 +22,39 @@ export async function freePort() {
   });
 }
 
-export async function startEmber({ args = [], env = {}, patients } = {}) {
+// Registers OAuth clients in the store with `ember clients add` (before the server starts).
+// Each client: { id, name, type, redirectUris: [...], scope, secret?, origins: [...] }.
+export function addClients(store, clients = [], env = {}) {
+  for (const c of clients) {
+    const argv = ['clients', 'add', '--store', store, '--id', c.id, '--name', c.name || c.id,
+      '--type', c.type || 'public', '--scope', c.scope];
+    for (const u of c.redirectUris || []) argv.push('--redirect-uri', u);
+    for (const o of c.origins || []) argv.push('--origin', o);
+    if (c.secret) argv.push('--secret', c.secret);
+    const r = spawnSync(EMBER_BIN, argv, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) {
+      throw new Error(`ember clients add ${c.id} failed (${r.status ?? r.signal ?? r.error}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+    }
+  }
+}
+
+// Options: args (extra `serve` flags), env, patients, clients (registered first, see addClients),
+// dir (reuse an existing store directory, e.g. a second server on the same database; it is then
+// not deleted by stop()).
+export async function startEmber({ args = [], env = {}, patients, clients = [], dir: sharedDir } = {}) {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ember-e2e-'));
+  const dir = sharedDir || mkdtempSync(join(tmpdir(), 'ember-e2e-'));
+  const ownsDir = !sharedDir;
   const base = `http://127.0.0.1:${port}`;
+  const store = `sqlite:${join(dir, 'ember.db')}`;
+  try {
+    addClients(store, clients, env);
+  } catch (e) {
+    if (ownsDir) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const argv = ['serve', '--listen', `127.0.0.1:${port}`, '--base-url', base,
-    '--store', `sqlite:${join(dir, 'ember.db')}`, ...args];
+    '--store', store, ...args];
   if (patients !== undefined) argv.push('--sample-patients', String(patients));
   const proc = spawn(EMBER_BIN, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -36,13 +63,18 @@ export async function startEmber({ args = [], env = {}, patients } = {}) {
   const exited = new Promise((res) => proc.on('exit', (code, signal) => res({ code, signal })));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`ember exited early:\n${output}`);
+    if (proc.exitCode !== null) {
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
+      throw new Error(`ember exited early:\n${output}`);
+    }
     try {
       const r = await fetch(`${base}/healthz`);
       if (r.ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
+      await exited;
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
       throw new Error(`ember did not become healthy in time:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -51,6 +83,8 @@ export async function startEmber({ args = [], env = {}, patients } = {}) {
     base,
     fhir: `${base}/fhir`,
     dir,
+    store,
+    port,
     output: () => output,
     proc,
     exited,
@@ -61,7 +95,7 @@ export async function startEmber({ args = [], env = {}, patients } = {}) {
         await exited;
         clearTimeout(t);
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (ownsDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
