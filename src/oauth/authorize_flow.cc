@@ -186,7 +186,11 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
       name.param = "name";
       name.type = store::ParamType::String;
       name.text = fhir::normalize_string(v.query);
-      q.all_of.push_back({{name}});
+      store::Predicate mrn;  // or an identifier (MRN) typed exactly
+      mrn.param = "identifier";
+      mrn.type = store::ParamType::Token;
+      mrn.code = v.query;
+      q.all_of.push_back({{name, mrn}});
     }
     if (auto page_r = resources_.search(q)) {
       for (const auto& rec : page_r->resources) {
