@@ -5,6 +5,7 @@
 
 #include "app/commands.h"
 #include "core/clock.h"
+#include "core/encoding.h"
 #include "core/random.h"
 #include "oauth/passwords.h"
 #include "oauth/signing_keys.h"
@@ -13,6 +14,10 @@
 namespace ember::app {
 
 namespace {
+
+constexpr int kDefaultRegistrationTokenTtlDays = 7;
+constexpr int kMaxRegistrationTokenTtlDays = 365;
+constexpr std::int64_t kMsPerDay = 24LL * 3600 * 1000;
 
 struct ClientArgs {
   std::string id, name, type = "public", secret, launch_url, scope, jwks, jwks_uri;
@@ -78,13 +83,22 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
   auto* keys_rotate = keys->add_subcommand(
       "rotate", "create new signing keys; old ones stay published until their tokens expire");
 
-  for (auto* c : {add, list, show, rm, keys_list, keys_rotate}) {
+  // RFC 7591 §3: the initial access token production mode requires at POST /oauth/register.
+  auto* reg = app.add_subcommand("registration-token", "initial access tokens for registration");
+  reg->require_subcommand(1);
+  auto ttl_days = std::make_shared<int>(kDefaultRegistrationTokenTtlDays);
+  auto* reg_create = reg->add_subcommand(
+      "create", "create and print an initial access token for dynamic client registration");
+  reg_create->add_option("--ttl-days", *ttl_days, "days until the token expires")
+      ->check(CLI::Range(1, kMaxRegistrationTokenTtlDays));
+
+  for (auto* c : {add, list, show, rm, keys_list, keys_rotate, reg_create}) {
     c->add_option("--store", "store URL (default sqlite:var/ember.db)")->envname("EMBER_STORE");
   }
 
   return [=](const std::string& default_store) -> int {
     CLI::App* used = nullptr;
-    for (auto* c : {add, list, show, rm, keys_list, keys_rotate}) {
+    for (auto* c : {add, list, show, rm, keys_list, keys_rotate, reg_create}) {
       if (c->parsed()) used = c;
     }
     if (!used) return -1;
@@ -154,6 +168,20 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
     if (used == rm) {
       if (auto r = st.delete_client(args->id); !r) return kExitFailure;
       std::cout << "removed " << args->id << "\n";
+      return kExitOk;
+    }
+    if (used == reg_create) {
+      // Only the hash is stored; it must equal AuthServerImpl::hash_token (base64url SHA-256).
+      auto random = make_system_random();
+      const std::string token = random->token(32);
+      const std::int64_t expires_ms = clock.now_ms() + std::int64_t{*ttl_days} * kMsPerDay;
+      if (auto r = st.put_initial_access_token(base64url_encode(sha256(token)), expires_ms); !r) {
+        std::cerr << "ember: " << r.error().message << "\n";
+        return kExitFailure;
+      }
+      std::cout << token << "\n";
+      std::cerr << "initial access token valid until " << format_instant(expires_ms)
+                << "; send it as 'Authorization: Bearer <token>' to POST /oauth/register\n";
       return kExitOk;
     }
     if (used == keys_rotate) {

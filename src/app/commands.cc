@@ -311,6 +311,7 @@ int serve(const Config& cfg) {
     fhir_options.token_url = base_url + "/oauth/token";
     fhir_options.revoke_url = base_url + "/oauth/revoke";
     fhir_options.introspect_url = base_url + "/oauth/introspect";
+    fhir_options.register_url = base_url + "/oauth/register";
   }
   router.add_prefix(http::kAnyMethod, "/fhir",
                     http::with_cors(fhir::make_fhir_handler(s, clock, *random, fhir_options)),

@@ -319,6 +319,8 @@ Result<std::string, ConfigError> normalize_base_url(std::string_view url) {
   if (!u->has_authority() || u->encoded_host().empty()) return bad("a host is required");
   if (u->has_userinfo()) return bad("user info is not allowed");
   if (u->has_query()) return bad("a query is not allowed");
+  // boostorg/url#755: "http://127.0.0.1.evil.example" parses as host 127.0.0.1 + a path.
+  if (!u->encoded_path().empty() && u->encoded_path().front() != '/') return bad("malformed host");
   std::string out(url);
   while (!out.empty() && out.back() == '/') out.pop_back();
   return out;

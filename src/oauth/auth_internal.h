@@ -13,11 +13,15 @@
 #include "oauth/authorize_request.h"
 #include "oauth/client_auth.h"
 #include "oauth/errors.h"
+#include "oauth/jwks_fetcher.h"
 #include "smart/scopes.h"
 
 namespace ember::oauth {
 
 namespace bhttp = boost::beast::http;
+
+// SMART backend services: access tokens live at most 300 s (checklist TOK-05).
+inline constexpr std::int64_t kBackendTokenTtlS = 300;
 
 // What the server knows of a token it issued (introspection, revocation).
 struct TokenInfo {
@@ -70,6 +74,10 @@ class AuthServerImpl final : public AuthServer {
   http::Response issue_code(const http::Request& req, const store::PendingAuthorization& p,
                             const Session& session, const std::string& scope);
 
+  // registration_endpoint.cc (RFC 7591 registration, RFC 7592 management)
+  http::Response register_client(const http::Request& req);
+  http::Response manage_client(const http::Request& req);  // GET/PUT/DELETE /oauth/register/{id}
+
   // introspection.cc (RFC 7662) and revocation.cc (RFC 7009)
   http::Response introspect(const http::Request& req);
   http::Response revoke(const http::Request& req);
@@ -83,6 +91,8 @@ class AuthServerImpl final : public AuthServer {
 
   // token_endpoint.cc
   http::Response token(const http::Request& req);
+  http::Response client_credentials(const http::Request& req, const http::QueryParams& form,
+                                    const AuthenticatedClient& client);
   http::Response userinfo(const http::Request& req);
   Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> authorize_fhir(
       const http::Request& req);
@@ -93,6 +103,8 @@ class AuthServerImpl final : public AuthServer {
   bool check_client_secret(const store::ClientRecord& c, const std::string& secret);
   std::mutex secret_cache_mu_;
   std::unordered_map<std::string, std::pair<std::string, std::string>> secret_cache_;
+
+  JwksSourcePtr jwks_;  // client keys for private_key_jwt (inline or jwks_uri, cached)
 
   store::AuthStore& auth_;
   store::ResourceStore& resources_;

@@ -21,7 +21,8 @@ constexpr std::string_view kCsrfCookie = "ember_csrf";
 // SMART 2.2 conformance: only what works is advertised (grow as features land).
 constexpr const char* kCapabilities[] = {
     "launch-standalone",          "authorize-post",         "client-public",
-    "client-confidential-symmetric", "sso-openid-connect",  "context-standalone-patient",
+    "client-confidential-symmetric", "client-confidential-asymmetric",
+    "sso-openid-connect",  "context-standalone-patient",
     "context-standalone-encounter",  "permission-offline",  "permission-online",
     "permission-patient",         "permission-user",        "permission-v1",
     "permission-v2"};
@@ -59,7 +60,11 @@ AuthServerImpl::AuthServerImpl(store::AuthStore& auth, store::ResourceStore& res
       keys_(keys),
       clock_(clock),
       random_(random),
-      opt_(std::move(options)) {}
+      opt_(std::move(options)) {
+  JwksFetcherOptions fetch;
+  fetch.allow_http_loopback = opt_.sandbox;  // https only outside the sandbox
+  jwks_ = JwksSource::create(clock_, fetch);
+}
 
 std::unique_ptr<AuthServer> AuthServer::create(store::AuthStore& auth,
                                                store::ResourceStore& resources, SigningKeys& keys,
@@ -109,6 +114,12 @@ void AuthServerImpl::mount(http::Router& r) {
         "introspect");
   r.add(V::post, "/oauth/revoke", http::with_cors(bind(&AuthServerImpl::revoke)), "revoke");
   r.add(V::options, "/oauth/revoke", http::with_cors(bind(&AuthServerImpl::revoke)), "revoke");
+  r.add(V::post, "/oauth/register", http::with_cors(bind(&AuthServerImpl::register_client)),
+        "register");
+  r.add(V::options, "/oauth/register", http::with_cors(bind(&AuthServerImpl::register_client)),
+        "register");
+  r.add_prefix(http::kAnyMethod, "/oauth/register/",
+               http::with_cors(bind(&AuthServerImpl::manage_client)), "register_manage");
   r.add(V::get, "/ehr/smart-style/" + std::string(kStyleVersion) + ".json",
         http::with_cors(bind(&AuthServerImpl::style)), "smart_style");
   r.add(V::get, "/ehr/static/ember.css", bind(&AuthServerImpl::stylesheet), "static");
@@ -130,13 +141,18 @@ http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
       {"userinfo_endpoint", b + "/oauth/userinfo"},
       {"introspection_endpoint", b + "/oauth/introspect"},
       {"revocation_endpoint", b + "/oauth/revoke"},
-      {"grant_types_supported", bj::array{"authorization_code", "refresh_token"}},
+      {"registration_endpoint", b + "/oauth/register"},
+      {"grant_types_supported",
+       bj::array{"authorization_code", "refresh_token", "client_credentials"}},
       {"token_endpoint_auth_methods_supported",
-       bj::array{"none", "client_secret_basic", "client_secret_post"}},
+       bj::array{"none", "client_secret_basic", "client_secret_post", "private_key_jwt"}},
+      {"token_endpoint_auth_signing_alg_values_supported",
+       bj::array{"RS384", "ES384", "RS256", "ES256", "PS256", "PS384", "RS512"}},
       {"scopes_supported",
        bj::array{"openid", "fhirUser", "profile", "launch/patient", "launch/encounter",
                  "offline_access", "online_access", "patient/*.cruds", "user/*.cruds",
-                 "patient/*.read", "patient/*.write", "user/*.read", "user/*.write"}},
+                 "system/*.cruds", "patient/*.read", "patient/*.write", "user/*.read",
+                 "user/*.write", "system/*.read", "system/*.write"}},
       {"response_types_supported", bj::array{"code"}},
       {"code_challenge_methods_supported", bj::array{"S256"}},
       {"capabilities", std::move(caps)},
@@ -156,13 +172,17 @@ http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
       {"jwks_uri", b + "/oauth/jwks"},
       {"introspection_endpoint", b + "/oauth/introspect"},
       {"revocation_endpoint", b + "/oauth/revoke"},
+      {"registration_endpoint", b + "/oauth/register"},
       {"response_types_supported", bj::array{"code"}},
       {"response_modes_supported", bj::array{"query"}},
-      {"grant_types_supported", bj::array{"authorization_code", "refresh_token"}},
+      {"grant_types_supported",
+       bj::array{"authorization_code", "refresh_token", "client_credentials"}},
       {"subject_types_supported", bj::array{"public"}},
       {"id_token_signing_alg_values_supported", bj::array{"RS256"}},
       {"token_endpoint_auth_methods_supported",
-       bj::array{"none", "client_secret_basic", "client_secret_post"}},
+       bj::array{"none", "client_secret_basic", "client_secret_post", "private_key_jwt"}},
+      {"token_endpoint_auth_signing_alg_values_supported",
+       bj::array{"RS384", "ES384", "RS256", "ES256", "PS256", "PS384", "RS512"}},
       {"scopes_supported", bj::array{"openid", "fhirUser", "profile", "offline_access"}},
       {"claims_supported",
        bj::array{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "fhirUser", "name"}},

@@ -1,6 +1,7 @@
 #include "oauth/client_auth.h"
 
 #include "core/encoding.h"
+#include "oauth/client_assertion.h"
 
 namespace ember::oauth {
 
@@ -25,11 +26,37 @@ std::optional<std::string> form_decode(std::string_view s) {
 Result<AuthenticatedClient, Error> authenticate_client(const http::Request& req,
                                                        const http::QueryParams& form,
                                                        const ClientLookup& lookup,
-                                                       const SecretCheck& check) {
+                                                       const SecretCheck& check,
+                                                       const AssertionCheck& assertion_check) {
   auto body_id = form_value(form, "client_id");
   auto body_secret = form_value(form, "client_secret");
-  if (form_value(form, "client_assertion_type") || form_value(form, "client_assertion")) {
-    return fail(Error{Errc::InvalidClient, "private_key_jwt client authentication is not enabled"});
+  auto assertion_type = form_value(form, "client_assertion_type");
+  auto assertion = form_value(form, "client_assertion");
+  if (assertion_type || assertion) {
+    // RFC 7523 §2.2 / SMART 2.2 client-confidential-asymmetric.
+    if (!assertion_type || *assertion_type != kJwtBearerAssertionType) {
+      return fail(Error{Errc::InvalidClient, "client_assertion_type must be " +
+                                                 std::string(kJwtBearerAssertionType)});
+    }
+    if (!assertion || assertion->empty()) {
+      return fail(Error{Errc::InvalidClient, "client_assertion is required"});
+    }
+    if (body_secret || req.find(http::bhttp::field::authorization) != req.end()) {
+      return fail(Error{Errc::InvalidRequest, "use one client authentication method, not two"});
+    }
+    auto id = assertion_client_id(*assertion);
+    if (!id) return fail(id.error());
+    if (body_id && *body_id != *id) {
+      return fail(Error{Errc::InvalidClient, "client_id differs from the assertion's issuer"});
+    }
+    auto client = lookup(*id);
+    if (!client || (client->type != store::ClientType::ConfidentialAsymmetric &&
+                    client->type != store::ClientType::Backend) ||
+        !assertion_check) {
+      return fail(Error{Errc::InvalidClient, "client authentication failed"});
+    }
+    if (auto ok = assertion_check(*assertion, *client); !ok) return fail(ok.error());
+    return AuthenticatedClient{std::move(*client), "private_key_jwt"};
   }
   auto auth = req.find(http::bhttp::field::authorization);
   if (auth != req.end()) {

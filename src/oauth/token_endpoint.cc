@@ -73,12 +73,18 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   if (!grant_type || grant_type->empty()) {
     return error_response(req, {Errc::InvalidRequest, "grant_type is required"});
   }
-  if (*grant_type != "authorization_code" && *grant_type != "refresh_token") {
+  if (*grant_type != "authorization_code" && *grant_type != "refresh_token" &&
+      *grant_type != "client_credentials") {
     return error_response(req, {Errc::UnsupportedGrantType, "unsupported grant_type"});
   }
   auto client = authenticate(req, *form);
   if (!client) return error_response(req, client.error());
   const std::int64_t now_ms = clock_.now_ms();
+  if (*grant_type == "client_credentials") return client_credentials(req, *form, *client);
+  if (client->client.type == store::ClientType::Backend) {
+    return error_response(req, {Errc::UnauthorizedClient,
+                                "backend-services clients use the client_credentials grant"});
+  }
 
   Grant g;
   std::string refresh_hash;  // the presented refresh token (refresh grant)
@@ -234,6 +240,52 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   return res;
 }
 
+// SMART backend services (client_credentials with a private_key_jwt assertion): `system/`
+// scopes within what the client was registered for, a short-lived token, no refresh token.
+http::Response AuthServerImpl::client_credentials(const http::Request& req,
+                                                  const http::QueryParams& form,
+                                                  const AuthenticatedClient& client) {
+  if (client.client.type != store::ClientType::Backend || client.method != "private_key_jwt") {
+    return error_response(req, {Errc::UnauthorizedClient,
+                                "client_credentials needs a backend-services client "
+                                "authenticating with private_key_jwt"});
+  }
+  auto requested = param(form, "scope").value_or("");
+  auto allowed = smart::parse_scopes(client.client.allowed_scopes).scopes;
+  auto parsed = requested.empty() ? Result<smart::ScopeSet, smart::ScopeError>(allowed)
+                                  : smart::parse_scopes_strict(requested);
+  if (!parsed) return error_response(req, {Errc::InvalidScope, parsed.error().message});
+  smart::ScopeSet granted;
+  for (const auto& s : parsed->all()) {
+    if (s.kind != smart::ScopeKind::Resource || s.resource.context != smart::Context::System) {
+      return error_response(req, {Errc::InvalidScope, "only system/ scopes: " + s.text});
+    }
+    if (!smart::covered_by(allowed, s)) {
+      return error_response(req, {Errc::InvalidScope, "not allowed for this client: " + s.text});
+    }
+    granted.add(s);
+  }
+  if (granted.empty()) return error_response(req, {Errc::InvalidScope, "no scope"});
+  const std::int64_t now_s = clock_.now_s();
+  bj::object claims{{"iss", opt_.issuer()},
+                    {"sub", client.client.client_id},
+                    {"aud", opt_.fhir_base()},
+                    {"iat", now_s},
+                    {"exp", now_s + kBackendTokenTtlS},
+                    {"jti", random_.token(16)},
+                    {"client_id", client.client.client_id},
+                    {"scope", granted.to_string()}};
+  auto access = keys_.sign_access_token(claims);
+  if (!access) return error_response(req, {Errc::ServerError, ""});
+  bj::object body{{"access_token", *access},
+                  {"token_type", "Bearer"},
+                  {"expires_in", kBackendTokenTtlS},
+                  {"scope", granted.to_string()}};
+  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(body));
+  http::no_store(res);
+  return res;
+}
+
 Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> AuthServerImpl::authorize_fhir(
     const http::Request& req) {
   auto unauthorized = [](std::string diag, bool invalid_token) {
@@ -264,6 +316,10 @@ Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> AuthServerImp
     return fail(fhir::FhirError{503, "transient", "the token could not be checked; retry"});
   }
   if (*revoked) return fail(unauthorized("the access token has been revoked", true));
+  // A deleted client's tokens die with it (RFC 7592 §2.3).
+  if (!find_client(str("client_id"))) {
+    return fail(unauthorized("the client of this access token no longer exists", true));
+  }
   smart::PolicyContext ctx;
   if (auto p = str("patient"); !p.empty()) ctx.patient_id = p;
   if (auto f = str("fhirUser"); !f.empty()) ctx.fhir_user = f;

@@ -5,6 +5,7 @@
 
 #include "http/headers.h"
 #include "oauth/auth_internal.h"
+#include "oauth/client_assertion.h"
 #include "oauth/passwords.h"
 
 namespace ember::oauth {
@@ -92,6 +93,17 @@ Result<AuthenticatedClient, Error> AuthServerImpl::authenticate(const http::Requ
       req, form, [this](const std::string& id) { return find_client(id); },
       [this](const store::ClientRecord& c, const std::string& secret) {
         return check_client_secret(c, secret);
+      },
+      [this](std::string_view assertion, const store::ClientRecord& c) -> Result<void, Error> {
+        AssertionOptions opt{opt_.base_url + "/oauth/token", *jwks_,
+                             [this](const std::string& key, std::int64_t until_ms)
+                                 -> Result<bool, std::string> {
+                               auto r = auth_.use_assertion_jti(key, until_ms);
+                               if (!r) return fail(r.error().message);
+                               return *r;
+                             },
+                             clock_};
+        return verify_client_assertion(assertion, c, opt);
       });
 }
 
