@@ -37,6 +37,14 @@ struct Session {
   store::UserRecord user;
 };
 
+// A picker or consent form post: its fields, the session that sent it (CSRF checked) and the
+// pending authorization it continues (bound to that session, not expired).
+struct FormStep {
+  http::QueryParams form;
+  Session session;
+  store::PendingAuthorization pending;
+};
+
 class AuthServerImpl final : public AuthServer {
  public:
   AuthServerImpl(store::AuthStore& auth, store::ResourceStore& resources, SigningKeys& keys,
@@ -71,6 +79,8 @@ class AuthServerImpl final : public AuthServer {
   http::Response choose_patient(const http::Request& req);
   http::Response choose_encounter(const http::Request& req);
   http::Response consent(const http::Request& req);
+  // The checks every post after sign-in starts with; an error page when one fails.
+  Result<FormStep, http::Response> form_step(const http::Request& req);
   http::Response issue_code(const http::Request& req, const store::PendingAuthorization& p,
                             const Session& session, const std::string& scope);
 

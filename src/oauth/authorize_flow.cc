@@ -340,19 +340,31 @@ http::Response AuthServerImpl::login(const http::Request& req) {
   return res;
 }
 
-http::Response AuthServerImpl::choose_patient(const http::Request& req) {
+Result<FormStep, http::Response> AuthServerImpl::form_step(const http::Request& req) {
   auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
   auto session = current_session(req);
   if (!form || !session || !csrf_ok(req, session, param(*form, "csrf").value_or(""))) {
-    return error_page(req, 403, "This form has expired", "Go back to the app and start again.");
+    return fail(error_page(req, 403, "This form has expired", "Go back to the app and start again."));
   }
-  std::string txn = param(*form, "txn").value_or("");
-  auto pending = auth_.get_pending(txn);
-  std::string pid = param(*form, "patient").value_or("");
+  auto pending = auth_.get_pending(param(*form, "txn").value_or(""));
   if (!pending || pending->session_hash != session->record.id_hash ||
-      session->user.role != store::UserRole::Practitioner) {
+      pending->expires_ms <= clock_.now_ms()) {
+    return fail(error_page(req, 400, "This sign-in request has expired",
+                           "Go back to the app and start again."));
+  }
+  return FormStep{std::move(*form), std::move(*session), std::move(*pending)};
+}
+
+http::Response AuthServerImpl::choose_patient(const http::Request& req) {
+  auto step = form_step(req);
+  if (!step) return std::move(step.error());
+  auto& [form, session, p] = *step;
+  auto* pending = &p;
+  const std::string txn = p.txn;
+  if (session.user.role != store::UserRole::Practitioner) {
     return error_page(req, 400, "This sign-in request has expired", "Go back to the app and start again.");
   }
+  std::string pid = param(form, "patient").value_or("");
   if (pid.empty() || !resources_.read("Patient", pid)) {
     return error_page(req, 400, "Unknown patient", "Choose a patient from the list.");
   }
@@ -363,17 +375,12 @@ http::Response AuthServerImpl::choose_patient(const http::Request& req) {
 }
 
 http::Response AuthServerImpl::choose_encounter(const http::Request& req) {
-  auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
-  auto session = current_session(req);
-  if (!form || !session || !csrf_ok(req, session, param(*form, "csrf").value_or(""))) {
-    return error_page(req, 403, "This form has expired", "Go back to the app and start again.");
-  }
-  std::string txn = param(*form, "txn").value_or("");
-  auto pending = auth_.get_pending(txn);
-  if (!pending || pending->session_hash != session->record.id_hash) {
-    return error_page(req, 400, "This sign-in request has expired", "Go back to the app and start again.");
-  }
-  std::string eid = param(*form, "encounter").value_or("");
+  auto step = form_step(req);
+  if (!step) return std::move(step.error());
+  auto& [form, session, p] = *step;
+  auto* pending = &p;
+  const std::string txn = p.txn;
+  std::string eid = param(form, "encounter").value_or("");
   auto enc = eid.empty() ? decltype(resources_.read("", ""))(fail(store::StoreError{
                                store::StoreErrc::NotFound, ""}))
                          : resources_.read("Encounter", eid);
@@ -393,17 +400,13 @@ http::Response AuthServerImpl::choose_encounter(const http::Request& req) {
 }
 
 http::Response AuthServerImpl::consent(const http::Request& req) {
-  auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
-  auto session = current_session(req);
-  if (!form || !session || !csrf_ok(req, session, param(*form, "csrf").value_or(""))) {
-    return error_page(req, 403, "This form has expired", "Go back to the app and start again.");
-  }
-  std::string txn = param(*form, "txn").value_or("");
-  auto pending = auth_.get_pending(txn);
-  if (!pending || pending->session_hash != session->record.id_hash ||
-      pending->expires_ms <= clock_.now_ms()) {
-    return error_page(req, 400, "This sign-in request has expired", "Go back to the app and start again.");
-  }
+  auto step = form_step(req);
+  if (!step) return std::move(step.error());
+  auto& [form_params, session_rec, p] = *step;
+  auto* form = &form_params;
+  auto* session = &session_rec;
+  auto* pending = &p;
+  const std::string txn = p.txn;
   auto deny = [&](std::string why) {
     (void)auth_.delete_pending(txn);
     return redirect_error(req, {pending->redirect_uri, pending->state,

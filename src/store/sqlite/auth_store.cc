@@ -13,25 +13,11 @@
 #include "core/metrics.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/shared.h"
 
 namespace ember::store::sqlite {
 
 namespace {
-
-// Times one store operation into the metrics registry (a copy of sqlite_store.cc's, which is
-// private to that file).
-class OpTimer {
- public:
-  explicit OpTimer(std::string_view op) : op_(op), start_(std::chrono::steady_clock::now()) {}
-  ~OpTimer() {
-    std::chrono::duration<double> d = std::chrono::steady_clock::now() - start_;
-    metrics::Registry::global().observe_store(op_, d.count());
-  }
-
- private:
-  std::string_view op_;
-  std::chrono::steady_clock::time_point start_;
-};
 
 using Columns = std::span<const std::string_view>;
 
@@ -719,14 +705,8 @@ class SqliteAuthStore final : public AuthStore {
 }  // namespace
 
 StoreResult<std::unique_ptr<AuthStore>> open_sqlite_auth_store(const std::string& path) {
-  auto writer = Connection::open(path, /*read_only=*/false);
+  auto writer = open_writer(path);
   if (!writer) return fail(writer.error());
-  Connection& db = **writer;
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                             "PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY"}) {
-    if (auto r = db.exec(pragma); !r) return fail(r.error());
-  }
-  if (auto v = migrate(db); !v) return fail(v.error());
   return std::unique_ptr<AuthStore>(std::make_unique<SqliteAuthStore>(path, std::move(*writer)));
 }
 
@@ -736,13 +716,9 @@ namespace ember::store {
 
 // The same URL forms as open_store (sqlite_store.cc).
 StoreResult<std::unique_ptr<AuthStore>> open_auth_store(const StoreOptions& options) {
-  std::string url = options.url;
-  if (url.starts_with("sqlite:")) url = url.substr(7);
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return fail(StoreError{StoreErrc::Invalid, "PostgreSQL is not supported by this build yet"});
-  }
-  if (url.empty()) return fail(StoreError{StoreErrc::Invalid, "empty store URL"});
-  return sqlite::open_sqlite_auth_store(url);
+  auto path = sqlite::sqlite_path(options.url);
+  if (!path) return fail(path.error());
+  return sqlite::open_sqlite_auth_store(*path);
 }
 
 }  // namespace ember::store

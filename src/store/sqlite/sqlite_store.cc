@@ -10,6 +10,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/search_sql.h"
+#include "store/sqlite/shared.h"
 
 namespace ember::store::sqlite {
 
@@ -17,19 +18,6 @@ namespace {
 
 constexpr std::size_t kMaxHistoryPage = 1000;
 
-// Times one store operation into the metrics registry.
-class OpTimer {
- public:
-  explicit OpTimer(std::string_view op) : op_(op), start_(std::chrono::steady_clock::now()) {}
-  ~OpTimer() {
-    std::chrono::duration<double> d = std::chrono::steady_clock::now() - start_;
-    metrics::Registry::global().observe_store(op_, d.count());
-  }
-
- private:
-  std::string_view op_;
-  std::chrono::steady_clock::time_point start_;
-};
 
 std::atomic<std::uint64_t> g_store_generation{0};
 
@@ -427,14 +415,8 @@ class SqliteStore final : public ResourceStore {
 
 StoreResult<std::unique_ptr<ResourceStore>> open_sqlite_store(const std::string& path,
                                                              const Clock& clock) {
-  auto writer = Connection::open(path, /*read_only=*/false);
+  auto writer = open_writer(path);
   if (!writer) return fail(writer.error());
-  Connection& db = **writer;
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                             "PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY"}) {
-    if (auto r = db.exec(pragma); !r) return fail(r.error());
-  }
-  if (auto v = migrate(db); !v) return fail(v.error());
   auto store = std::make_unique<SqliteStore>(path, std::move(*writer), clock);
   store->optimize();
   return std::unique_ptr<ResourceStore>(std::move(store));
@@ -445,14 +427,10 @@ StoreResult<std::unique_ptr<ResourceStore>> open_sqlite_store(const std::string&
 namespace ember::store {
 
 StoreResult<std::unique_ptr<ResourceStore>> open_store(const StoreOptions& options) {
-  std::string url = options.url;
-  if (url.starts_with("sqlite:")) url = url.substr(7);
-  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return fail(StoreError{StoreErrc::Invalid, "PostgreSQL is not supported by this build yet"});
-  }
-  if (url.empty()) return fail(StoreError{StoreErrc::Invalid, "empty store URL"});
+  auto path = sqlite::sqlite_path(options.url);
+  if (!path) return fail(path.error());
   static const SystemClock system_clock;
-  return sqlite::open_sqlite_store(url, options.clock ? *options.clock : system_clock);
+  return sqlite::open_sqlite_store(*path, options.clock ? *options.clock : system_clock);
 }
 
 }  // namespace ember::store

@@ -1,0 +1,29 @@
+#include "store/sqlite/shared.h"
+
+#include "store/sqlite/migrations.h"
+
+namespace ember::store::sqlite {
+
+StoreResult<std::string> sqlite_path(const std::string& url) {
+  std::string path = url;
+  if (path.starts_with("sqlite:")) path = path.substr(7);
+  if (path.starts_with("postgres://") || path.starts_with("postgresql://")) {
+    return fail(StoreError{StoreErrc::Invalid, "PostgreSQL is not supported by this build yet"});
+  }
+  if (path.empty()) return fail(StoreError{StoreErrc::Invalid, "empty store URL"});
+  return path;
+}
+
+StoreResult<std::unique_ptr<Connection>> open_writer(const std::string& path) {
+  auto writer = Connection::open(path, /*read_only=*/false);
+  if (!writer) return fail(writer.error());
+  Connection& db = **writer;
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                             "PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY"}) {
+    if (auto r = db.exec(pragma); !r) return fail(r.error());
+  }
+  if (auto v = migrate(db); !v) return fail(v.error());
+  return std::move(*writer);
+}
+
+}  // namespace ember::store::sqlite
