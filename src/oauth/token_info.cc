@@ -66,12 +66,11 @@ std::optional<TokenInfo> AuthServerImpl::inspect_token(const std::string& token,
                str("iss") == opt_.issuer() && revoked && !*revoked;
     return t;
   };
-  if (refresh_first) {
-    if (auto t = as_refresh()) return t;
-    return as_access();
-  }
-  if (auto t = as_access()) return t;
-  return as_refresh();
+  auto found = refresh_first ? as_refresh() : as_access();
+  if (!found) found = refresh_first ? as_access() : as_refresh();
+  // A deleted client's tokens are dead everywhere (RFC 7592 §2.3).
+  if (found && found->active && !find_client(found->client_id)) found->active = false;
+  return found;
 }
 
 Result<http::QueryParams, Error> AuthServerImpl::form_body(const http::Request& req) {

@@ -3,6 +3,7 @@
 // and JWT decoding. No browser: redirects are followed by hand with a tiny cookie jar, and the
 // hidden txn/csrf inputs are read from the HTML forms.
 import { createHash, randomBytes } from 'node:crypto';
+import { generateKeyPair, exportJWK, SignJWT } from 'jose';
 
 export const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
@@ -278,3 +279,62 @@ export async function authorizeAndExchange(opts) {
   });
   return { auth, token };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Asymmetric client authentication (RFC 7523 private_key_jwt; SMART Backend Services and
+// client-confidential-asymmetric) plus generic form posts to the introspection / revocation
+// endpoints with any kind of client authentication.
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+// A fresh key pair for `alg` (RS384, ES384, …): { alg, kid, privateKey, publicKey, jwk } where jwk
+// is the public JWK with kid and alg (what a client registers).
+export async function makeClientKey(alg, kid) {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return { alg, kid, privateKey, publicKey, jwk };
+}
+
+// Signs a client assertion. Defaults: header {alg, kid, typ: 'JWT'}, claims iss = sub = clientId,
+// aud, exp = now + expiresIn (240 s), iat = now, fresh jti. `header` / `claims` are merged over the
+// defaults (a member set to undefined is left out); signWith signs with another private key
+// while keeping key.kid in the header.
+export async function signAssertion({ key, clientId, aud, header = {}, claims = {}, expiresIn = 240, signWith } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const payload = { iss: clientId, sub: clientId, aud, iat: now, exp: now + expiresIn, jti: b64url(randomBytes(16)), ...claims };
+  const h = { alg: key.alg, kid: key.kid, typ: 'JWT', ...header };
+  for (const o of [payload, h]) for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return new SignJWT(payload).setProtectedHeader(h).sign(signWith || key.privateKey);
+}
+
+// The two form fields that carry an assertion.
+export const assertionFields = (assertion) => ({ client_assertion_type: JWT_BEARER, client_assertion: assertion });
+
+// POSTs a form to url. auth: {clientId, clientSecret} → HTTP Basic; {clientId, clientSecret,
+// post: true} → client_secret_post; {clientId} → public (client_id in the body); {assertion}
+// → private_key_jwt (clientId, if given, is sent as well); {bearer} → Authorization: Bearer.
+// Returns {status, headers, body (parsed JSON or undefined), text}.
+export async function formPost(url, form, auth = {}) {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) if (v !== undefined && v !== null) body.append(k, v);
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  const { clientId, clientSecret, post, assertion, bearer } = auth;
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  if (assertion) {
+    for (const [k, v] of Object.entries(assertionFields(assertion))) body.set(k, v);
+    if (clientId !== undefined) body.set('client_id', clientId);
+  } else if (clientSecret !== undefined && !post) {
+    headers.authorization = basicAuth(clientId, clientSecret);
+  } else if (clientId !== undefined) {
+    body.set('client_id', clientId);
+    if (clientSecret !== undefined) body.set('client_secret', clientSecret);
+  }
+  const res = await fetch(url, { method: 'POST', headers, body: body.toString() });
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, headers: res.headers, body: json, text };
+}
+
+// RFC 7662 introspection / RFC 7009 revocation (auth as in formPost).
+export const introspect = (base, token, auth, extra = {}) => formPost(`${base}/oauth/introspect`, { token, ...extra }, auth);
+export const revoke = (base, token, auth, extra = {}) => formPost(`${base}/oauth/revoke`, { token, ...extra }, auth);

@@ -23,7 +23,8 @@ export async function freePort() {
 }
 
 // Registers OAuth clients in the store with `ember clients add` (before the server starts).
-// Each client: { id, name, type, redirectUris: [...], scope, secret?, origins: [...] }.
+// Each client: { id, name, type, redirectUris: [...], scope, secret?, origins: [...], jwks?, jwksUri? }
+// (jwks: a JWKS object or JSON string, for confidential-asymmetric / backend clients).
 export function addClients(store, clients = [], env = {}) {
   for (const c of clients) {
     const argv = ['clients', 'add', '--store', store, '--id', c.id, '--name', c.name || c.id,
@@ -31,6 +32,8 @@ export function addClients(store, clients = [], env = {}) {
     for (const u of c.redirectUris || []) argv.push('--redirect-uri', u);
     for (const o of c.origins || []) argv.push('--origin', o);
     if (c.secret) argv.push('--secret', c.secret);
+    if (c.jwks) argv.push('--jwks', typeof c.jwks === 'string' ? c.jwks : JSON.stringify(c.jwks));
+    if (c.jwksUri) argv.push('--jwks-uri', c.jwksUri);
     const r = spawnSync(EMBER_BIN, argv, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) {
       throw new Error(`ember clients add ${c.id} failed (${r.status ?? r.signal ?? r.error}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
@@ -40,8 +43,9 @@ export function addClients(store, clients = [], env = {}) {
 
 // Options: args (extra `serve` flags), env, patients, clients (registered first, see addClients),
 // dir (reuse an existing store directory, e.g. a second server on the same database; it is then
-// not deleted by stop()).
-export async function startEmber({ args = [], env = {}, patients, clients = [], dir: sharedDir } = {}) {
+// not deleted by stop()), baseUrl (the advertised --base-url, e.g. https://ember.test for production
+// mode; requests still go to the loopback `base`, the advertised one is returned as publicBase).
+export async function startEmber({ args = [], env = {}, patients, clients = [], dir: sharedDir, baseUrl } = {}) {
   const port = await freePort();
   const dir = sharedDir || mkdtempSync(join(tmpdir(), 'ember-e2e-'));
   const ownsDir = !sharedDir;
@@ -53,7 +57,7 @@ export async function startEmber({ args = [], env = {}, patients, clients = [], 
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
-  const argv = ['serve', '--listen', `127.0.0.1:${port}`, '--base-url', base,
+  const argv = ['serve', '--listen', `127.0.0.1:${port}`, '--base-url', baseUrl || base,
     '--store', store, ...args];
   if (patients !== undefined) argv.push('--sample-patients', String(patients));
   const proc = spawn(EMBER_BIN, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -81,6 +85,7 @@ export async function startEmber({ args = [], env = {}, patients, clients = [], 
   }
   return {
     base,
+    publicBase: baseUrl || base,
     fhir: `${base}/fhir`,
     dir,
     store,
