@@ -391,6 +391,14 @@ class SqliteStore final : public ResourceStore {
       std::lock_guard lock(write_mu_);
       return fn(*writer_);
     }
+    auto reader = thread_reader();
+    if (!reader) return fail(reader.error());
+    return fn(**reader);
+  }
+
+  // This thread's read-only connection to this store (one per thread and store; a function of
+  // its own so every caller shares it).
+  StoreResult<Connection*> thread_reader() {
     thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> readers;
     auto it = readers.find(generation_);
     if (it == readers.end()) {
@@ -399,7 +407,7 @@ class SqliteStore final : public ResourceStore {
       (void)(*c)->exec("PRAGMA query_only = 1");
       it = readers.emplace(generation_, std::move(*c)).first;
     }
-    return fn(*it->second);
+    return it->second.get();
   }
 
   const Clock& clock_;
