@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -253,6 +257,9 @@ void print_banner(const Config& cfg, const std::string& base_url, std::uint16_t 
             << "Stop with Ctrl-C." << std::endl;
 }
 
+// How often expired authorization-server state is purged from the store.
+constexpr std::chrono::minutes kPurgeInterval{5};
+
 int serve(const Config& cfg) {
   auto opened = open_configured_store(cfg.store);
   if (!opened) return kExitFailure;
@@ -324,6 +331,17 @@ int serve(const Config& cfg) {
     return kExitFailure;
   }
   print_banner(cfg, base_url, *port, s);
+  // Expired sessions, pending authorizations, codes, refresh tokens and deny-list entries are
+  // deleted now and then (every instance does it; the deletes are idempotent).
+  std::jthread purger([&auth, &clock](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    while (!stop.stop_requested()) {
+      (void)(*auth)->purge_expired(clock.now_ms());
+      std::unique_lock lock(mu);
+      cv.wait_for(lock, stop, kPurgeInterval, [] { return false; });
+    }
+  });
   server.wait();
   std::cout << "ember stopped" << std::endl;
   return kExitOk;
