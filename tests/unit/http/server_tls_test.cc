@@ -19,6 +19,7 @@
 
 #include "http/responses.h"
 #include "http/server.h"
+#include "test_cert.h"
 
 namespace ember::http {
 namespace {
@@ -28,41 +29,8 @@ namespace beast = boost::beast;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
-struct CertFiles {
-  std::filesystem::path cert, key;
-  CertFiles() {
-    const auto dir = std::filesystem::temp_directory_path();
-    const std::string stem = "ember-tls-test-" + std::to_string(::getpid());
-    cert = dir / (stem + "-cert.pem");
-    key = dir / (stem + "-key.pem");
-    EVP_PKEY* pkey = EVP_EC_gen("P-256");
-    X509* x = X509_new();
-    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
-    X509_gmtime_adj(X509_getm_notBefore(x), -60);
-    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
-    X509_set_pubkey(x, pkey);
-    X509_NAME* name = X509_get_subject_name(x);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509_sign(x, pkey, EVP_sha256());
-    FILE* f = std::fopen(cert.c_str(), "w");
-    PEM_write_X509(f, x);
-    std::fclose(f);
-    f = std::fopen(key.c_str(), "w");
-    PEM_write_PrivateKey(f, pkey, nullptr, nullptr, 0, nullptr, nullptr);
-    std::fclose(f);
-    X509_free(x);
-    EVP_PKEY_free(pkey);
-  }
-  ~CertFiles() {
-    std::filesystem::remove(cert);
-    std::filesystem::remove(key);
-  }
-};
-
 TEST(ServerTls, ServesHttpsAndRefusesOldProtocols) {
-  CertFiles files;
+  TestCert files;
   ServerOptions o;
   o.port = 0;
   o.threads = 1;
