@@ -331,10 +331,8 @@ Result<Key, Error> Key::from_pem(std::string_view pem) {
   return key;
 }
 
-Result<Key, Error> Key::generate_rsa(int bits) {
-  if (bits < kMinRsaBits) return fail(Error::WeakKey);
-  if (bits > kMaxRsaBits) return fail(Error::InvalidKey);
-  EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(bits));
+// A freshly generated key (nullptr = OpenSSL failed), with its RFC 7638 thumbprint as kid.
+Result<Key, Error> Key::adopt_generated(EVP_PKEY* pkey) {
   if (pkey == nullptr) {
     ossl::drop_errors();
     return fail(Error::CryptoFailure);
@@ -344,15 +342,15 @@ Result<Key, Error> Key::generate_rsa(int bits) {
   return key;
 }
 
+Result<Key, Error> Key::generate_rsa(int bits) {
+  if (bits < kMinRsaBits) return fail(Error::WeakKey);
+  if (bits > kMaxRsaBits) return fail(Error::InvalidKey);
+  return adopt_generated(
+      EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(bits)));
+}
+
 Result<Key, Error> Key::generate_ec(Curve crv) {
-  EVP_PKEY* pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", group_name(crv));
-  if (pkey == nullptr) {
-    ossl::drop_errors();
-    return fail(Error::CryptoFailure);
-  }
-  auto key = adopt(pkey);
-  if (key) key->kid_ = key->thumbprint();
-  return key;
+  return adopt_generated(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", group_name(crv)));
 }
 
 Result<void, Error> Key::pin_alg(Alg alg) {

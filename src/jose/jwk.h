@@ -73,6 +73,7 @@ class Key {
   Key() = default;
   // Validates type, size and curve of an OpenSSL key and caches its public JWK members.
   static Result<Key, Error> adopt(EVP_PKEY* owned);
+  static Result<Key, Error> adopt_generated(EVP_PKEY* owned);
 
   std::shared_ptr<EVP_PKEY> pkey_;
   KeyType type_ = KeyType::RSA;
