@@ -30,6 +30,7 @@
 #include "http/server.h"
 #include "seed/seed.h"
 #include "oauth/auth_server.h"
+#include "portal/portal.h"
 #include "oauth/signing_keys.h"
 #include "store/auth_store.h"
 #include "store/store.h"
@@ -306,9 +307,13 @@ int serve(const Config& cfg) {
   auth_options.base_url = base_url;
   auth_options.sandbox = cfg.mode == Mode::Sandbox;
   auth_options.secure_cookies = base_url.starts_with("https://");
+  auth_options.launch_ttl_s = cfg.launch_ttl_s;
   auto auth_server =
       oauth::AuthServer::create(**auth, s, **keys, clock, *random, std::move(auth_options));
   auth_server->mount(router);
+  portal::Portal ehr_portal{*auth_server, **auth, s, clock, *random,
+                            portal::PortalOptions{cfg.mode == Mode::Sandbox, base_url}};
+  portal::mount_portal(router, ehr_portal);
 
   fhir::FhirOptions fhir_options;
   fhir_options.base_url = base_url + "/fhir";

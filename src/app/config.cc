@@ -21,7 +21,7 @@ struct KeySpec {
   std::string_view help;
 };
 
-constexpr std::array<KeySpec, 15> kKeys = {{
+constexpr std::array<KeySpec, 17> kKeys = {{
     {"listen", "EMBER_LISTEN", false, "address:port to listen on (port 0 = any free port)"},
     {"base-url", "EMBER_BASE_URL", false,
      "public base URL (default: derived from --listen); iss/aud/redirects use it"},
@@ -39,6 +39,9 @@ constexpr std::array<KeySpec, 15> kKeys = {{
     {"mode", "EMBER_MODE", false, "sandbox or production"},
     {"fhir-auth", "EMBER_FHIR_AUTH", false,
      "required (SMART access tokens, the default) or open (sandbox only: no token needed)"},
+    {"launch-ttl", "EMBER_LAUNCH_TTL", false,
+     "seconds an EHR launch handle stays valid before the app uses it"},
+    {"apps", "EMBER_APPS", false, "JSON file of apps (clients) registered or updated at start"},
 }};
 constexpr std::string_view kConfigKey = "config";
 constexpr std::string_view kConfigEnv = "EMBER_CONFIG";
@@ -128,6 +131,10 @@ Result<void, ConfigError> apply(Config& c, Applied& applied, std::string_view ke
     }
   } else if (key == "sample-patients") {
     return number(c.sample_patients, 0, kMaxSamplePatients, "0..100000");
+  } else if (key == "launch-ttl") {
+    return number(c.launch_ttl_s, 1, kMaxTimeoutSeconds, "1..3600");
+  } else if (key == "apps") {
+    c.apps_file = value;
   } else if (key == "fhir-auth") {
     if (value == "required") {
       c.fhir_auth_open = false;

@@ -48,6 +48,8 @@ struct Config {
   int sample_patients = 25;
   // The FHIR API without access tokens (sandbox only; every request acts with full access).
   bool fhir_auth_open = false;
+  int launch_ttl_s = 300;   // EHR launch handles: single-use and short-lived
+  std::string apps_file;    // "" = none; JSON file of apps registered at start (app/apps_file.h)
   Mode mode = Mode::Sandbox;
   std::string config_file;  // "" = none
 
@@ -74,7 +76,7 @@ class ConfigSource {
 
   // Every option: --listen, --base-url, --threads, --store, --tls-cert, --tls-key,
   // --max-header-bytes, --max-body-bytes, --read-timeout, --idle-timeout, --[no-]access-log,
-  // --[no-]seed-on-empty, --sample-patients, --mode, --config.
+  // --[no-]seed-on-empty, --sample-patients, --mode, --fhir-auth, --launch-ttl, --apps, --config.
   void add_options(CLI::App& cmd);
   // Only --store and --config (commands that use the store but serve nothing).
   void add_store_options(CLI::App& cmd);

@@ -24,15 +24,20 @@ std::optional<std::string> get_cookie(const Request& req, std::string_view name)
   return std::nullopt;
 }
 
-void set_cookie(Response& res, std::string_view name, std::string_view value,
-                const CookieOptions& opt) {
+std::string cookie_header(std::string_view name, std::string_view value,
+                          const CookieOptions& opt) {
   std::string c(name);
   c += "=";
   c += value;
   c += "; Path=" + opt.path + "; HttpOnly; SameSite=" + opt.same_site;
   if (opt.secure) c += "; Secure";
   if (opt.max_age_s >= 0) c += "; Max-Age=" + std::to_string(opt.max_age_s);
-  res.insert(bhttp::field::set_cookie, c);
+  return c;
+}
+
+void set_cookie(Response& res, std::string_view name, std::string_view value,
+                const CookieOptions& opt) {
+  res.insert(bhttp::field::set_cookie, cookie_header(name, value, opt));
 }
 
 }  // namespace ember::http

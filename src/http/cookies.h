@@ -19,6 +19,9 @@ struct CookieOptions {
   long max_age_s = -1;  // -1 = session cookie; 0 = delete
 };
 
+// The Set-Cookie header value (HttpOnly always).
+std::string cookie_header(std::string_view name, std::string_view value, const CookieOptions& opt);
+
 void set_cookie(Response& res, std::string_view name, std::string_view value,
                 const CookieOptions& opt);
 

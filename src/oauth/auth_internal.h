@@ -14,6 +14,7 @@
 #include "oauth/client_auth.h"
 #include "oauth/errors.h"
 #include "oauth/jwks_fetcher.h"
+#include "oauth/sessions.h"
 #include "smart/scopes.h"
 
 namespace ember::oauth {
@@ -31,12 +32,6 @@ struct TokenInfo {
   std::int64_t exp = 0, iat = 0;
 };
 
-// A signed-in browser session (cookie value hashed in the store).
-struct Session {
-  store::SessionRecord record;
-  store::UserRecord user;
-};
-
 // A picker or consent form post: its fields, the session that sent it (CSRF checked) and the
 // pending authorization it continues (bound to that session, not expired).
 struct FormStep {
@@ -51,6 +46,9 @@ class AuthServerImpl final : public AuthServer {
                  const Clock& clock, Random& random, AuthOptions options);
   void mount(http::Router& router) override;
   fhir::Authorizer authorizer() override;
+  Sessions& sessions() override { return sessions_; }
+  const AuthOptions& options() const override { return opt_; }
+  Result<IssuedLaunch, std::string> create_launch(const LaunchRequest& request) override;
 
   // auth_server.cc
   http::Response smart_configuration(const http::Request& req);
@@ -63,11 +61,6 @@ class AuthServerImpl final : public AuthServer {
                             std::string message);
   http::Response redirect(const http::Request& req, const std::string& location);
   http::Response redirect_error(const http::Request& req, const RedirectError& e);
-  std::optional<Session> current_session(const http::Request& req);
-  // The CSRF token for forms shown before sign-in (double-submit cookie), set on `res` if new.
-  std::string pre_session_csrf(const http::Request& req, std::vector<std::string>& set_cookies);
-  bool csrf_ok(const http::Request& req, const std::optional<Session>& session,
-               const std::string& presented);
   std::optional<store::ClientRecord> find_client(const std::string& id);
   std::string hash_token(std::string_view token) const;
 
@@ -116,12 +109,19 @@ class AuthServerImpl final : public AuthServer {
 
   JwksSourcePtr jwks_;  // client keys for private_key_jwt (inline or jwks_uri, cached)
 
+  // launch.cc (EHR launch contexts)
+  // The launch named by an authorization request, consumed (single use) and checked against
+  // the client; the error to send back to the app otherwise.
+  Result<store::LaunchRecord, Error> take_launch(const std::string& launch,
+                                                 const std::string& client_id);
+
   store::AuthStore& auth_;
   store::ResourceStore& resources_;
   SigningKeys& keys_;
   const Clock& clock_;
   Random& random_;
   AuthOptions opt_;
+  Sessions sessions_;
 };
 
 std::optional<std::string> param(const http::QueryParams& params, std::string_view name);

@@ -15,16 +15,17 @@ namespace bj = boost::json;
 
 namespace {
 
-constexpr std::string_view kSessionCookie = "ember_session";
-constexpr std::string_view kCsrfCookie = "ember_csrf";
-
 // SMART 2.2 conformance: only what works is advertised (grow as features land).
 constexpr const char* kCapabilities[] = {
-    "launch-standalone",          "authorize-post",         "client-public",
+    "launch-ehr",                    "launch-standalone",
+    "authorize-post",                "client-public",
     "client-confidential-symmetric", "client-confidential-asymmetric",
-    "sso-openid-connect",  "context-standalone-patient",
-    "context-standalone-encounter",  "permission-offline",  "permission-online",
-    "permission-patient",         "permission-user",        "permission-v1",
+    "sso-openid-connect",            "context-banner",
+    "context-style",                 "context-ehr-patient",
+    "context-ehr-encounter",         "context-standalone-patient",
+    "context-standalone-encounter",  "permission-offline",
+    "permission-online",             "permission-patient",
+    "permission-user",               "permission-v1",
     "permission-v2"};
 
 // The style document served at smart_style_url. Its URL carries a version: change both together.
@@ -60,7 +61,8 @@ AuthServerImpl::AuthServerImpl(store::AuthStore& auth, store::ResourceStore& res
       keys_(keys),
       clock_(clock),
       random_(random),
-      opt_(std::move(options)) {
+      opt_(std::move(options)),
+      sessions_(auth_, clock_, random_, {opt_.session_ttl_s, opt_.secure_cookies}) {
   JwksFetcherOptions fetch;
   fetch.allow_http_loopback = opt_.sandbox;  // https only outside the sandbox
   jwks_ = JwksSource::create(clock_, fetch);
@@ -149,7 +151,7 @@ http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
       {"token_endpoint_auth_signing_alg_values_supported",
        bj::array{"RS384", "ES384", "RS256", "ES256", "PS256", "PS384", "RS512"}},
       {"scopes_supported",
-       bj::array{"openid", "fhirUser", "profile", "launch/patient", "launch/encounter",
+       bj::array{"openid", "fhirUser", "profile", "launch", "launch/patient", "launch/encounter",
                  "offline_access", "online_access", "patient/*.cruds", "user/*.cruds",
                  "system/*.cruds", "patient/*.read", "patient/*.write", "user/*.read",
                  "user/*.write", "system/*.read", "system/*.write"}},
@@ -246,34 +248,7 @@ http::Response AuthServerImpl::redirect_error(const http::Request& req, const Re
 }
 
 std::string AuthServerImpl::hash_token(std::string_view token) const {
-  return base64url_encode(sha256(token));
-}
-
-std::optional<Session> AuthServerImpl::current_session(const http::Request& req) {
-  auto cookie = http::get_cookie(req, kSessionCookie);
-  if (!cookie || cookie->empty()) return std::nullopt;
-  auto rec = auth_.get_session(hash_token(*cookie));
-  if (!rec || rec->expires_ms <= clock_.now_ms()) return std::nullopt;
-  auto user = auth_.get_user(rec->username);
-  if (!user) return std::nullopt;
-  return Session{std::move(*rec), std::move(*user)};
-}
-
-std::string AuthServerImpl::pre_session_csrf(const http::Request& req,
-                                             std::vector<std::string>& set_cookies) {
-  if (auto c = http::get_cookie(req, kCsrfCookie); c && c->size() >= 32) return *c;
-  std::string token = random_.token(32);
-  set_cookies.push_back(std::string(kCsrfCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax" +
-                        (opt_.secure_cookies ? "; Secure" : ""));
-  return token;
-}
-
-bool AuthServerImpl::csrf_ok(const http::Request& req, const std::optional<Session>& session,
-                             const std::string& presented) {
-  if (presented.empty()) return false;
-  if (session) return constant_time_equals(session->record.csrf, presented);
-  auto c = http::get_cookie(req, kCsrfCookie);
-  return c && c->size() >= 32 && constant_time_equals(*c, presented);
+  return Sessions::hash(token);
 }
 
 std::optional<store::ClientRecord> AuthServerImpl::find_client(const std::string& id) {

@@ -20,6 +20,22 @@ namespace bj = boost::json;
 namespace {
 
 constexpr std::string_view kNoEncounter = "#none";  // not a FHIR id: "no encounter chosen"
+constexpr std::string_view kNoPatient = "#none";    // not a FHIR id: "no patient, by request"
+
+std::string or_empty(const std::string& id) {
+  return id == kNoPatient ? std::string() : id;
+}
+
+bool has_flag(std::string_view flags, std::string_view flag) {
+  return (" " + std::string(flags) + " ").find(" " + std::string(flag) + " ") != std::string::npos;
+}
+
+std::vector<ehr::DemoAccount> demo_accounts() {
+  return {{"dr.smith", "Dr. Sarah Smith (practitioner)"},
+          {"dr.jones", "Dr. Alan Jones (practitioner)"},
+          {"nurse.lee", "Kim Lee, RN (practitioner)"},
+          {"alice", "Alice Carter (patient)"}};
+}
 constexpr std::size_t kPickerLimit = 50;
 
 std::string human_name(const bj::object& res) {
@@ -91,16 +107,26 @@ http::Response AuthServerImpl::authorize(const http::Request& req) {
   if (auto* pe = std::get_if<PageError>(&outcome)) return error_page(req, 400, pe->title, pe->message);
   if (auto* re = std::get_if<RedirectError>(&outcome)) return redirect_error(req, *re);
   auto& ar = std::get<AuthorizeRequest>(outcome);
-  if (!ar.launch.empty()) {
-    return redirect_error(req, {ar.redirect_uri, ar.state,
-                                Error{Errc::InvalidRequest, "unknown or expired launch"}});
-  }
   auto parsed = smart::parse_scopes(ar.scope);
   if (parsed.scopes.empty()) {
     return redirect_error(req, {ar.redirect_uri, ar.state,
                                 Error{Errc::InvalidScope, "no valid scope was requested"}});
   }
   store::PendingAuthorization p;
+  if (!ar.launch.empty()) {
+    // EHR launch: the handle must come with the `launch` scope (SMART 2.2 app-launch).
+    if (!parsed.scopes.launch()) {
+      return redirect_error(req, {ar.redirect_uri, ar.state,
+                                  Error{Errc::InvalidScope,
+                                        "an EHR launch needs the launch scope"}});
+    }
+    auto launch = take_launch(ar.launch, ar.client.client_id);
+    if (!launch) return redirect_error(req, {ar.redirect_uri, ar.state, launch.error()});
+    p.launch = launch->launch_hash;
+    p.patient_id = has_flag(launch->simulate, "no_patient") ? std::string(kNoPatient)
+                                                            : launch->patient_id;
+    p.encounter_id = launch->encounter_id;
+  }
   p.txn = random_.token(24);
   p.client_id = ar.client.client_id;
   p.redirect_uri = ar.redirect_uri;
@@ -109,6 +135,13 @@ http::Response AuthServerImpl::authorize(const http::Request& req) {
   p.nonce = ar.nonce;
   p.code_challenge = ar.code_challenge;
   p.expires_ms = clock_.now_ms() + opt_.pending_ttl_s * 1000;
+  if (!p.launch.empty()) {
+    // The used launch keeps its context as long as the authorization that took it.
+    if (auto l = auth_.get_launch(p.launch); l) {
+      l->expires_ms = p.expires_ms;
+      (void)auth_.put_launch(*l);
+    }
+  }
   if (auto r = auth_.put_pending(p); !r) {
     return error_page(req, 503, "Please try again", "The server is busy right now.");
   }
@@ -134,17 +167,52 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
                                              Error{code, std::move(desc)}}));
   };
 
-  auto session = current_session(req);
-  if (!session || (!pending->session_hash.empty() && pending->session_hash != session->record.id_hash)) {
-    ehr::SignInView v;
-    v.form = {"/oauth/authorize/login", txn, pre_session_csrf(req, set_cookies)};
-    v.app_name = client->name;
-    if (opt_.sandbox) {
-      v.demo_accounts = {{"dr.smith", "Dr. Sarah Smith (practitioner)"},
-                         {"dr.jones", "Dr. Alan Jones (practitioner)"},
-                         {"nurse.lee", "Kim Lee, RN (practitioner)"},
-                         {"alice", "Alice Carter (patient)"}};
+  // An EHR launch names the user who launched: the authorization continues as that user.
+  std::optional<store::LaunchRecord> launch;
+  if (!pending->launch.empty()) {
+    auto l = auth_.get_launch(pending->launch);
+    if (!l) return back(Errc::InvalidRequest, "unknown or expired launch");
+    launch = std::move(*l);
+  }
+  const std::string launch_user = launch ? launch->username : std::string();
+
+  // Sandbox auto-approve (for CI): an app flagged for it, launched by a named user, gets its
+  // code without sign-in or consent. Never in production mode.
+  if (launch && !launch_user.empty() && client->auto_approve && opt_.sandbox) {
+    auto user = auth_.get_user(launch_user);
+    if (!user) return back(Errc::InvalidRequest, "the launch names an unknown user");
+    Session unattended;
+    unattended.user = std::move(*user);
+    unattended.record.username = unattended.user.username;
+    unattended.record.auth_time_s = clock_.now_s();
+    auto requested = smart::parse_scopes(pending->scope).scopes;
+    auto allowed = smart::parse_scopes(client->allowed_scopes).scopes;
+    smart::ScopeSet offer;
+    for (const auto& s : requested.all()) {
+      if (smart::covered_by(allowed, s)) offer.add(s);
     }
+    if (offer.empty()) {
+      return back(Errc::InvalidScope, "none of the requested scopes is allowed for this app");
+    }
+    if (unattended.user.role == store::UserRole::Patient && pending->patient_id.empty()) {
+      pending->patient_id = id_of_ref(unattended.user.fhir_user, "Patient");
+    }
+    return with_cookies(issue_code(req, *pending, unattended, offer.to_string()));
+  }
+
+  auto session = sessions_.current(req);
+  const bool wrong_user = session && !launch_user.empty() && session->user.username != launch_user;
+  if (wrong_user && !pending->session_hash.empty() &&
+      pending->session_hash == session->record.id_hash) {
+    return back(Errc::AccessDenied, "signed in as another user than the one who launched the app");
+  }
+  if (!session || wrong_user ||
+      (!pending->session_hash.empty() && pending->session_hash != session->record.id_hash)) {
+    ehr::SignInView v;
+    v.form = {"/oauth/authorize/login", txn, sessions_.pre_session_csrf(req, set_cookies)};
+    v.app_name = client->name;
+    v.username = launch_user;
+    if (opt_.sandbox) v.demo_accounts = demo_accounts();
     return with_cookies(page(req, 200, ehr::render_sign_in(v)));
   }
   if (pending->session_hash.empty()) {
@@ -203,7 +271,8 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
     }
     return with_cookies(page(req, 200, ehr::render_patient_picker(v)));
   }
-  if (offer.launch_encounter() && pending->encounter_id.empty() && !pending->patient_id.empty()) {
+  if (offer.launch_encounter() && pending->encounter_id.empty() && !pending->patient_id.empty() &&
+      pending->patient_id != kNoPatient) {
     ehr::EncounterPickerView v;
     v.form = {"/oauth/authorize/encounter", txn, session->record.csrf};
     v.app_name = client->name;
@@ -264,7 +333,7 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
   v.form = {"/oauth/authorize/consent", txn, session->record.csrf};
   v.app_name = client->name;
   v.user_display = session->user.display;
-  if (!pending->patient_id.empty()) {
+  if (!or_empty(pending->patient_id).empty()) {
     if (auto p = resources_.read("Patient", pending->patient_id); p) {
       if (auto doc = json::parse_exact(p->json); doc && doc->is_object()) {
         v.patient_display = human_name(doc->get_object());
@@ -287,63 +356,43 @@ http::Response AuthServerImpl::login(const http::Request& req) {
   auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
   if (!form) return error_page(req, 400, "This form is not valid", "Go back and try again.");
   std::string txn = param(*form, "txn").value_or("");
-  if (!csrf_ok(req, std::nullopt, param(*form, "csrf").value_or(""))) {
+  if (!sessions_.csrf_ok(req, std::nullopt, param(*form, "csrf").value_or(""))) {
     return error_page(req, 403, "This form has expired",
                       "For your safety the form could not be accepted. Go back to the app and "
                       "start again.");
   }
   std::string username = param(*form, "username").value_or("");
-  std::string password = param(*form, "password").value_or("");
-  auto user = username.empty() ? decltype(auth_.get_user(username))(fail(store::StoreError{
-                                     store::StoreErrc::NotFound, ""}))
-                               : auth_.get_user(username);
-  // The same work whether or not the account exists, so timing does not tell which.
-  static const std::string kDummyHash = hash_password("not-a-password", random_);
-  bool ok = verify_password(password, user ? user->password_hash : kDummyHash) && user.has_value();
-  if (!ok) {
+  auto signed_in = sessions_.sign_in(req, username, param(*form, "password").value_or(""));
+  if (!signed_in && signed_in.error() == SignInError::Unavailable) {
+    return error_page(req, 503, "Please try again", "The server is busy right now.");
+  }
+  if (!signed_in) {
     auto pending = auth_.get_pending(txn);
     auto client = pending ? find_client(pending->client_id) : std::nullopt;
     ehr::SignInView v;
     std::vector<std::string> cookies;
-    v.form = {"/oauth/authorize/login", txn, pre_session_csrf(req, cookies)};
+    v.form = {"/oauth/authorize/login", txn, sessions_.pre_session_csrf(req, cookies)};
     v.app_name = client ? client->name : "";
     v.username = username;
     v.error = "That username and password do not match. Please try again.";
-    if (opt_.sandbox) {
-      v.demo_accounts = {{"dr.smith", "Dr. Sarah Smith (practitioner)"},
-                         {"dr.jones", "Dr. Alan Jones (practitioner)"},
-                         {"nurse.lee", "Kim Lee, RN (practitioner)"},
-                         {"alice", "Alice Carter (patient)"}};
-    }
+    if (opt_.sandbox) v.demo_accounts = demo_accounts();
     auto res = page(req, 401, ehr::render_sign_in(v));
     for (const auto& c : cookies) res.insert(bhttp::field::set_cookie, c);
     return res;
   }
-  // A new session id at every sign-in (no session fixation); the old one is ended.
-  if (auto old = http::get_cookie(req, "ember_session")) (void)auth_.delete_session(hash_token(*old));
-  std::string sid = random_.token(32);
-  store::SessionRecord s;
-  s.id_hash = hash_token(sid);
-  s.username = user->username;
-  s.csrf = random_.token(32);
-  s.auth_time_s = clock_.now_s();
-  s.expires_ms = clock_.now_ms() + opt_.session_ttl_s * 1000;
-  if (auto r = auth_.put_session(s); !r) {
-    return error_page(req, 503, "Please try again", "The server is busy right now.");
-  }
   if (auto pending = auth_.get_pending(txn); pending) {
-    pending->session_hash = s.id_hash;
+    pending->session_hash = signed_in->session.record.id_hash;
     (void)auth_.put_pending(*pending);
   }
   auto res = redirect(req, opt_.base_url + "/oauth/authorize/continue?txn=" + txn);
-  http::set_cookie(res, "ember_session", sid, {.secure = opt_.secure_cookies});
+  res.insert(bhttp::field::set_cookie, signed_in->set_cookie);
   return res;
 }
 
 Result<FormStep, http::Response> AuthServerImpl::form_step(const http::Request& req) {
   auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
-  auto session = current_session(req);
-  if (!form || !session || !csrf_ok(req, session, param(*form, "csrf").value_or(""))) {
+  auto session = sessions_.current(req);
+  if (!form || !session || !sessions_.csrf_ok(req, session, param(*form, "csrf").value_or(""))) {
     return fail(error_page(req, 403, "This form has expired", "Go back to the app and start again."));
   }
   auto pending = auth_.get_pending(param(*form, "txn").value_or(""));
@@ -451,13 +500,22 @@ http::Response AuthServerImpl::issue_code(const http::Request& req,
   c.code_challenge = p.code_challenge;
   c.username = session.user.username;
   c.scope = scope;
-  c.patient_id = p.patient_id;
+  c.patient_id = or_empty(p.patient_id);
   c.encounter_id = p.encounter_id == kNoEncounter ? std::string() : p.encounter_id;
   c.fhir_user = session.user.fhir_user;
   c.nonce = p.nonce;
   c.session_hash = session.record.id_hash;
   c.need_patient_banner = true;  // standalone launch: the app shows its own banner
   c.smart_style_url = opt_.base_url + "/ehr/smart-style/v1.json";
+  if (!p.launch.empty()) {
+    if (auto l = auth_.get_launch(p.launch); l) {
+      c.need_patient_banner = l->need_patient_banner;
+      c.smart_style_url = l->smart_style_url;
+      c.fhir_context = l->fhir_context;
+      c.intent = l->intent;
+      c.simulate = l->simulate;
+    }
+  }
   c.auth_time_s = session.record.auth_time_s;
   c.expires_ms = clock_.now_ms() + opt_.code_ttl_s * 1000;
   c.aud = opt_.fhir_base();

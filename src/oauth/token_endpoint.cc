@@ -31,7 +31,21 @@ struct Grant {
   bool need_patient_banner = true;
   std::string smart_style_url;
   std::int64_t auth_time_s = 0;
+  std::string fhir_context;  // JSON array text, "" = none
+  std::string intent;
+  std::string simulate;  // sandbox failure simulation flags of the EHR launch
 };
+
+bool has_flag(std::string_view flags, std::string_view flag) {
+  std::size_t pos = 0;
+  while (pos <= flags.size()) {
+    std::size_t end = flags.find(' ', pos);
+    if (end == std::string_view::npos) end = flags.size();
+    if (flags.substr(pos, end - pos) == flag) return true;
+    pos = end + 1;
+  }
+  return false;
+}
 
 std::optional<std::string> bearer_token(const http::Request& req) {
   auto it = req.find(bhttp::field::authorization);
@@ -121,9 +135,14 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     if (!verify_s256(*verifier, rec.code_challenge)) {
       return error_response(req, {Errc::InvalidGrant, "code_verifier does not match the code_challenge"});
     }
+    if (has_flag(rec.simulate, "token_invalid_client")) {
+      // Sandbox: the app developer asked the launcher for a failing token request.
+      return error_response(req, {Errc::InvalidClient, "simulated failure requested at launch"});
+    }
     g = Grant{rec.grant_id, rec.client_id, rec.username, rec.scope, rec.patient_id,
               rec.encounter_id, rec.fhir_user, rec.nonce, rec.session_hash,
-              rec.need_patient_banner, rec.smart_style_url, rec.auth_time_s};
+              rec.need_patient_banner, rec.smart_style_url, rec.auth_time_s,
+              rec.fhir_context, rec.intent, rec.simulate};
   } else {
     auto rt = param(*form, "refresh_token");
     if (!rt || rt->empty()) return error_response(req, {Errc::InvalidRequest, "refresh_token is required"});
@@ -159,18 +178,20 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     }
     g = Grant{rec->grant_id, rec->client_id, rec->username, scope, rec->patient_id,
               rec->encounter_id, rec->fhir_user, "", rec->session_hash,
-              rec->need_patient_banner, rec->smart_style_url, rec->auth_time_s};
+              rec->need_patient_banner, rec->smart_style_url, rec->auth_time_s,
+              rec->fhir_context, rec->intent, ""};
   }
 
   auto scopes = smart::parse_scopes(g.scope).scopes;
   const std::int64_t now_s = now_ms / 1000;
   const std::string fhir_user = scopes.fhir_user() || scopes.openid() ? g.fhir_user : "";
+  const std::string jti = random_.token(16);
   bj::object claims{{"iss", opt_.issuer()},
                     {"sub", g.username},
                     {"aud", opt_.fhir_base()},
                     {"iat", now_s},
                     {"exp", now_s + opt_.access_token_ttl_s},
-                    {"jti", random_.token(16)},
+                    {"jti", jti},
                     {"client_id", g.client_id},
                     {"scope", g.scope},
                     {"gid", g.grant_id}};
@@ -179,6 +200,10 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   if (!fhir_user.empty()) claims["fhirUser"] = fhir_user;
   auto access = keys_.sign_access_token(claims);
   if (!access) return error_response(req, {Errc::ServerError, ""});
+  if (has_flag(g.simulate, "fhir_401")) {
+    // Sandbox: the app developer asked for an access token the FHIR API refuses early.
+    (void)auth_.revoke_jti(jti, now_ms + opt_.access_token_ttl_s * 1000);
+  }
 
   bj::object body{{"access_token", *access},
                   {"token_type", "Bearer"},
@@ -188,6 +213,13 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   if (!g.encounter_id.empty()) body["encounter"] = g.encounter_id;
   body["need_patient_banner"] = g.need_patient_banner;
   if (!g.smart_style_url.empty()) body["smart_style_url"] = g.smart_style_url;
+  if (!g.fhir_context.empty()) {
+    boost::system::error_code ec;
+    if (auto ctx = bj::parse(g.fhir_context, ec); !ec && ctx.is_array()) {
+      body["fhirContext"] = std::move(ctx);
+    }
+  }
+  if (!g.intent.empty()) body["intent"] = g.intent;
 
   if (scopes.openid() && *grant_type == "authorization_code") {
     bj::object id{{"iss", opt_.issuer()},
@@ -223,6 +255,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     r.auth_time_s = g.auth_time_s;
     r.expires_ms = now_ms + opt_.refresh_token_ttl_s * 1000;
     r.aud = opt_.fhir_base();
+    r.fhir_context = g.fhir_context;
+    r.intent = g.intent;
     if (*grant_type == "refresh_token") {
       auto rot = auth_.rotate_refresh(refresh_hash, r);
       if (!rot) return error_response(req, {Errc::TemporarilyUnavailable, "try again"});

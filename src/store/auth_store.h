@@ -34,6 +34,9 @@ struct ClientRecord {
   std::string registration_token_hash;   // RFC 7592 registration access token (hashed), "" = none
   std::string logo_uri;
   std::vector<std::string> contacts;
+  // Sandbox only: an EHR launch that names its user skips sign-in and consent for this app
+  // (for CI). Refused at registration and ignored by the authorization flow in production mode.
+  bool auto_approve = false;
 };
 
 enum class UserRole { Practitioner, Patient };
@@ -70,6 +73,25 @@ struct PendingAuthorization {
   std::int64_t expires_ms = 0;
 };
 
+// An EHR launch context behind an opaque `launch` handle (SMART 2.2 app-launch "launch"): what
+// the EHR had open when the user launched the app. Single-use, short-lived, bound to one client.
+struct LaunchRecord {
+  std::string launch_hash;  // SHA-256 of the handle, base64url
+  std::string client_id;
+  std::string username;  // the EHR user who launched ("" = whoever signs in)
+  std::string patient_id;
+  std::string encounter_id;
+  std::string fhir_context;  // JSON array text of fhirContext objects, "" = none
+  std::string intent;
+  bool need_patient_banner = true;  // false when the app runs inside the EHR's frame
+  std::string smart_style_url;
+  // Sandbox failure simulation, space-separated flags: "token_invalid_client" (the token
+  // request fails), "fhir_401" (the access token is refused by the FHIR API), "no_patient"
+  // (no patient in context even when patient scopes are granted).
+  std::string simulate;
+  std::int64_t expires_ms = 0;
+};
+
 struct CodeRecord {
   std::string code_hash;
   std::string grant_id;  // tokens issued from this code belong to this grant
@@ -88,6 +110,9 @@ struct CodeRecord {
   std::int64_t auth_time_s = 0;
   std::int64_t expires_ms = 0;
   std::string aud;  // the FHIR base the authorization was for
+  std::string fhir_context;  // EHR launch: JSON array text, "" = none
+  std::string intent;
+  std::string simulate;  // LaunchRecord::simulate of the launch it came from
 };
 
 struct RefreshRecord {
@@ -106,6 +131,8 @@ struct RefreshRecord {
   std::int64_t expires_ms = 0;
   bool used = false;  // rotated away (a second use is reuse)
   std::string aud;    // the FHIR base the authorization was for
+  std::string fhir_context;  // EHR launch: JSON array text, "" = none
+  std::string intent;
 };
 
 struct ConsentRecord {
@@ -149,6 +176,14 @@ class AuthStore {
   virtual StoreResult<PendingAuthorization> get_pending(const std::string& txn) = 0;
   virtual StoreResult<void> delete_pending(const std::string& txn) = 0;
 
+  // EHR launch contexts: consume marks the launch used atomically and returns it; a second
+  // consume answers AlreadyUsed. get_launch reads one whether used or not (the authorization
+  // that consumed it reads its context again when it issues the code).
+  virtual StoreResult<void> put_launch(const LaunchRecord& l) = 0;
+  virtual StoreResult<std::pair<ConsumeResult, LaunchRecord>> consume_launch(
+      const std::string& launch_hash) = 0;
+  virtual StoreResult<LaunchRecord> get_launch(const std::string& launch_hash) = 0;
+
   // Authorization codes: consume marks the code used atomically and returns it; a second
   // consume answers AlreadyUsed (and still returns the record, so its grant can be revoked).
   virtual StoreResult<void> put_code(const CodeRecord& c) = 0;
@@ -187,7 +222,7 @@ class AuthStore {
   virtual StoreResult<void> put_key(const KeyRecord& k) = 0;
   virtual StoreResult<std::vector<KeyRecord>> list_keys() = 0;
 
-  // Deletes expired sessions, pending authorizations, codes, refresh tokens and revocations.
+  // Deletes expired sessions, pending authorizations, launches, codes, refresh tokens and revocations.
   virtual StoreResult<void> purge_expired(std::int64_t now_ms) = 0;
 };
 

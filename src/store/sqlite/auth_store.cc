@@ -109,11 +109,12 @@ std::int64_t flag(bool b) {
 
 // Column lists and the matching record <-> row conversions (same order).
 
-constexpr std::array<std::string_view, 16> kClientCols = {
+constexpr std::array<std::string_view, 17> kClientCols = {
     "client_id",      "name",        "type",        "secret_hash",
     "redirect_uris",  "launch_url",  "allowed_scopes", "jwks",
     "jwks_uri",       "allowed_origins", "created_ms", "auth_method",
-    "grant_types",    "registration_token_hash", "logo_uri", "contacts"};
+    "grant_types",    "registration_token_hash", "logo_uri", "contacts",
+    "auto_approve"};
 
 std::vector<Value> row_of(const ClientRecord& c) {
   return {c.client_id,
@@ -131,7 +132,8 @@ std::vector<Value> row_of(const ClientRecord& c) {
           to_json_array(c.grant_types),
           c.registration_token_hash,
           c.logo_uri,
-          to_json_array(c.contacts)};
+          to_json_array(c.contacts),
+          flag(c.auto_approve)};
 }
 
 StoreResult<ClientRecord> client_from(const Statement& s) {
@@ -162,6 +164,7 @@ StoreResult<ClientRecord> client_from(const Statement& s) {
   auto contacts = from_json_array(s.text(15), "clients.contacts");
   if (!contacts) return fail(contacts.error());
   c.contacts = std::move(*contacts);
+  c.auto_approve = s.int64(16) != 0;
   return c;
 }
 
@@ -205,12 +208,12 @@ StoreResult<PendingAuthorization> pending_from(const Statement& s) {
 }
 
 // codes.used is not in the record: it is set only by consume_code.
-constexpr std::array<std::string_view, 17> kCodeCols = {
+constexpr std::array<std::string_view, 20> kCodeCols = {
     "code_hash",           "grant_id",        "client_id",   "redirect_uri",
     "code_challenge",      "username",        "scope",       "patient_id",
     "encounter_id",        "fhir_user",       "nonce",       "session_hash",
     "need_patient_banner", "smart_style_url", "auth_time_s", "expires_ms",
-    "aud"};
+    "aud",                 "fhir_context",    "intent",      "simulate"};
 
 std::vector<Value> row_of(const CodeRecord& c) {
   return {c.code_hash,
@@ -229,7 +232,10 @@ std::vector<Value> row_of(const CodeRecord& c) {
           c.smart_style_url,
           c.auth_time_s,
           c.expires_ms,
-          c.aud};
+          c.aud,
+          c.fhir_context,
+          c.intent,
+          c.simulate};
 }
 
 StoreResult<CodeRecord> code_from(const Statement& s) {
@@ -251,19 +257,51 @@ StoreResult<CodeRecord> code_from(const Statement& s) {
   c.auth_time_s = s.int64(14);
   c.expires_ms = s.int64(15);
   c.aud = s.text(16);
+  c.fhir_context = s.text(17);
+  c.intent = s.text(18);
+  c.simulate = s.text(19);
   return c;
 }
 
-constexpr std::array<std::string_view, 15> kRefreshCols = {
+constexpr std::array<std::string_view, 11> kLaunchCols = {
+    "launch_hash", "client_id",           "username",        "patient_id",
+    "encounter_id", "fhir_context",       "intent",          "need_patient_banner",
+    "smart_style_url", "simulate",        "expires_ms"};
+
+std::vector<Value> row_of(const LaunchRecord& l) {
+  return {l.launch_hash,  l.client_id,    l.username, l.patient_id,
+          l.encounter_id, l.fhir_context, l.intent,   flag(l.need_patient_banner),
+          l.smart_style_url, l.simulate,  l.expires_ms};
+}
+
+StoreResult<LaunchRecord> launch_from(const Statement& s) {
+  LaunchRecord l;
+  l.launch_hash = s.text(0);
+  l.client_id = s.text(1);
+  l.username = s.text(2);
+  l.patient_id = s.text(3);
+  l.encounter_id = s.text(4);
+  l.fhir_context = s.text(5);
+  l.intent = s.text(6);
+  l.need_patient_banner = s.int64(7) != 0;
+  l.smart_style_url = s.text(8);
+  l.simulate = s.text(9);
+  l.expires_ms = s.int64(10);
+  return l;
+}
+
+constexpr std::array<std::string_view, 17> kRefreshCols = {
     "token_hash",      "grant_id",     "client_id",  "username",     "scope",
     "patient_id",      "encounter_id", "fhir_user",  "session_hash", "need_patient_banner",
-    "smart_style_url", "auth_time_s",  "expires_ms", "used",         "aud"};
+    "smart_style_url", "auth_time_s",  "expires_ms", "used",         "aud",
+    "fhir_context",    "intent"};
 
 std::vector<Value> row_of(const RefreshRecord& r) {
   return {
       r.token_hash,      r.grant_id,     r.client_id,  r.username,     r.scope,
       r.patient_id,      r.encounter_id, r.fhir_user,  r.session_hash, flag(r.need_patient_banner),
-      r.smart_style_url, r.auth_time_s,  r.expires_ms, flag(r.used), r.aud};
+      r.smart_style_url, r.auth_time_s,  r.expires_ms, flag(r.used), r.aud,
+      r.fhir_context,    r.intent};
 }
 
 StoreResult<RefreshRecord> refresh_from(const Statement& s) {
@@ -283,6 +321,8 @@ StoreResult<RefreshRecord> refresh_from(const Statement& s) {
   r.expires_ms = s.int64(12);
   r.used = s.int64(13) != 0;
   r.aud = s.text(14);
+  r.fhir_context = s.text(15);
+  r.intent = s.text(16);
   return r;
 }
 
@@ -372,6 +412,10 @@ struct Sql {
   std::string get_session = select_sql("sessions", kSessionCols) + " WHERE id_hash = ?";
   std::string put_pending = upsert_sql("pending_authorizations", kPendingCols, 1);
   std::string get_pending = select_sql("pending_authorizations", kPendingCols) + " WHERE txn = ?";
+  std::string put_launch = upsert_sql("launches", kLaunchCols, 1);
+  // `used` follows the record's columns (see consume_launch).
+  std::string get_launch =
+      "SELECT " + join(kLaunchCols) + ", used FROM launches WHERE launch_hash = ?";
   std::string put_code = upsert_sql("codes", kCodeCols, 1);
   // `used` follows the record's columns (see consume_code).
   std::string get_code = "SELECT " + join(kCodeCols) + ", used FROM codes WHERE code_hash = ?";
@@ -523,6 +567,41 @@ class SqliteAuthStore final : public AuthStore {
   }
 
   // Codes.
+  // EHR launch contexts.
+  StoreResult<void> put_launch(const LaunchRecord& l) override {
+    OpTimer t("auth_put_launch");
+    return write(sql().put_launch, row_of(l), "put launch");
+  }
+  StoreResult<std::pair<ConsumeResult, LaunchRecord>> consume_launch(
+      const std::string& launch_hash) override {
+    OpTimer t("auth_consume_launch");
+    using Out = std::pair<ConsumeResult, LaunchRecord>;
+    return in_transaction([&](Connection& db) -> StoreResult<Out> {
+      auto row = query_one(
+          db, sql().get_launch, {launch_hash}, "consume launch",
+          [](const Statement& s) -> StoreResult<std::pair<bool, LaunchRecord>> {
+            auto l = launch_from(s);
+            if (!l) return fail(l.error());
+            return std::pair{s.int64(static_cast<int>(kLaunchCols.size())) != 0, std::move(*l)};
+          });
+      if (!row) return fail(row.error());
+      if (!*row) return Out{ConsumeResult::NotFound, LaunchRecord{}};
+      auto& [used, record] = **row;
+      if (used) return Out{ConsumeResult::AlreadyUsed, std::move(record)};
+      if (auto r = execute(db, "UPDATE launches SET used = 1 WHERE launch_hash = ?",
+                           {launch_hash}, "consume launch");
+          !r) {
+        return fail(r.error());
+      }
+      return Out{ConsumeResult::Ok, std::move(record)};
+    });
+  }
+  StoreResult<LaunchRecord> get_launch(const std::string& launch_hash) override {
+    OpTimer t("auth_get_launch");
+    return required(read_one(sql().get_launch, {launch_hash}, "get launch", launch_from),
+                    "launch");
+  }
+
   StoreResult<void> put_code(const CodeRecord& c) override {
     OpTimer t("auth_put_code");
     return write(sql().put_code, row_of(c), "put code");
@@ -681,6 +760,7 @@ class SqliteAuthStore final : public AuthStore {
     return in_transaction([&](Connection& db) -> StoreResult<void> {
       for (const char* stmt : {"DELETE FROM sessions WHERE expires_ms <= ?",
                                "DELETE FROM pending_authorizations WHERE expires_ms <= ?",
+                               "DELETE FROM launches WHERE expires_ms <= ?",
                                "DELETE FROM codes WHERE expires_ms <= ?",
                                "DELETE FROM refresh_tokens WHERE expires_ms <= ?",
                                "DELETE FROM revoked_grants WHERE until_ms <= ?",

@@ -196,12 +196,39 @@ ALTER TABLE codes ADD COLUMN aud TEXT NOT NULL DEFAULT '';
 ALTER TABLE refresh_tokens ADD COLUMN aud TEXT NOT NULL DEFAULT '';
 )sql";
 
+// EHR launch contexts behind opaque launch handles; the launch context that codes and refresh
+// tokens carry on (fhirContext, intent); sandbox auto-approve and failure simulation.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE launches (
+  launch_hash TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  username TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  encounter_id TEXT NOT NULL,
+  fhir_context TEXT NOT NULL,
+  intent TEXT NOT NULL,
+  need_patient_banner INTEGER NOT NULL,
+  smart_style_url TEXT NOT NULL,
+  simulate TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX launches_expires ON launches (expires_ms);
+ALTER TABLE clients ADD COLUMN auto_approve INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE codes ADD COLUMN fhir_context TEXT NOT NULL DEFAULT '';
+ALTER TABLE codes ADD COLUMN intent TEXT NOT NULL DEFAULT '';
+ALTER TABLE codes ADD COLUMN simulate TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_tokens ADD COLUMN fhir_context TEXT NOT NULL DEFAULT '';
+ALTER TABLE refresh_tokens ADD COLUMN intent TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
     {3, "authorization server: clients, users, sessions, codes, tokens, revocations, keys", kV3},
     {4, "client registration metadata, assertion replay cache, initial access tokens", kV4},
     {5, "codes and refresh tokens bound to the FHIR base they were issued for", kV5},
+    {6, "EHR launch contexts, fhirContext and intent on codes and tokens, auto-approve", kV6},
 };
 
 }  // namespace

@@ -102,6 +102,7 @@ void expect_eq(const ClientRecord& a, const ClientRecord& b) {
   EXPECT_EQ(a.jwks_uri, b.jwks_uri);
   EXPECT_EQ(a.allowed_origins, b.allowed_origins);
   EXPECT_EQ(a.created_ms, b.created_ms);
+  EXPECT_EQ(a.auto_approve, b.auto_approve);
 }
 
 void expect_eq(const CodeRecord& a, const CodeRecord& b) {
@@ -121,6 +122,9 @@ void expect_eq(const CodeRecord& a, const CodeRecord& b) {
   EXPECT_EQ(a.smart_style_url, b.smart_style_url);
   EXPECT_EQ(a.auth_time_s, b.auth_time_s);
   EXPECT_EQ(a.expires_ms, b.expires_ms);
+  EXPECT_EQ(a.fhir_context, b.fhir_context);
+  EXPECT_EQ(a.intent, b.intent);
+  EXPECT_EQ(a.simulate, b.simulate);
 }
 
 void expect_eq(const RefreshRecord& a, const RefreshRecord& b) {
@@ -138,6 +142,8 @@ void expect_eq(const RefreshRecord& a, const RefreshRecord& b) {
   EXPECT_EQ(a.auth_time_s, b.auth_time_s);
   EXPECT_EQ(a.expires_ms, b.expires_ms);
   EXPECT_EQ(a.used, b.used);
+  EXPECT_EQ(a.fhir_context, b.fhir_context);
+  EXPECT_EQ(a.intent, b.intent);
 }
 
 TEST_F(AuthStoreTest, ClientRoundTripUpsertListDelete) {
@@ -261,6 +267,39 @@ TEST_F(AuthStoreTest, PendingRoundTripReplaceDelete) {
   EXPECT_EQ(got->patient_id, "");
   ASSERT_TRUE(store_->delete_pending("t"));
   EXPECT_EQ(store_->get_pending("t").error().code, StoreErrc::NotFound);
+}
+
+TEST_F(AuthStoreTest, LaunchIsSingleUseAndStaysReadableAfterUse) {
+  LaunchRecord l;
+  l.launch_hash = "launch-hash";
+  l.client_id = "app";
+  l.username = "dr.smith";
+  l.patient_id = "alice";
+  l.encounter_id = "enc-1";
+  l.fhir_context = R"([{"reference":"Observation/obs-1"}])";
+  l.intent = "reconcile-medications";
+  l.need_patient_banner = false;
+  l.smart_style_url = "https://ehr/style.json";
+  l.simulate = "fhir_401";
+  l.expires_ms = 5000;
+  ASSERT_TRUE(store_->put_launch(l));
+  auto first = store_->consume_launch("launch-hash");
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->first, ConsumeResult::Ok);
+  EXPECT_EQ(first->second.client_id, "app");
+  EXPECT_EQ(first->second.username, "dr.smith");
+  EXPECT_EQ(first->second.encounter_id, "enc-1");
+  EXPECT_EQ(first->second.fhir_context, l.fhir_context);
+  EXPECT_EQ(first->second.intent, l.intent);
+  EXPECT_FALSE(first->second.need_patient_banner);
+  EXPECT_EQ(first->second.simulate, "fhir_401");
+  EXPECT_EQ(store_->consume_launch("launch-hash")->first, ConsumeResult::AlreadyUsed);
+  EXPECT_EQ(store_->consume_launch("other")->first, ConsumeResult::NotFound);
+  auto again = store_->get_launch("launch-hash");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->patient_id, "alice");
+  ASSERT_TRUE(store_->purge_expired(5000));
+  EXPECT_EQ(store_->get_launch("launch-hash").error().code, StoreErrc::NotFound);
 }
 
 TEST_F(AuthStoreTest, ConsumeCodeOnceThenAlreadyUsedThenMissing) {

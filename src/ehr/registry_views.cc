@@ -1,0 +1,4 @@
+#include "ehr/portal_css.h"
+namespace ember::ehr::css {
+const std::string_view kRegistry = "";
+}  // namespace ember::ehr::css
