@@ -20,9 +20,11 @@ constexpr int kMaxRegistrationTokenTtlDays = 365;
 constexpr std::int64_t kMsPerDay = 24LL * 3600 * 1000;
 
 struct ClientArgs {
-  std::string id, name, type = "public", secret, launch_url, scope, jwks, jwks_uri;
+  std::string id, name, type = "public", secret, launch_url, scope, jwks, jwks_uri, logo_uri;
+  std::string mode;  // "" = unknown (then --auto-approve is stored; production ignores it)
   std::vector<std::string> redirect_uris, origins;
   bool generate_secret = false;
+  bool auto_approve = false;
 };
 
 std::optional<store::ClientType> parse_type(const std::string& t) {
@@ -43,12 +45,21 @@ std::string type_name(store::ClientType t) {
   return "?";
 }
 
-void print_client(const store::ClientRecord& c) {
+// `detailed` (clients show) prints every field, also the empty ones; the list only what is set.
+void print_client(const store::ClientRecord& c, bool detailed = false) {
   std::cout << c.client_id << "\t" << type_name(c.type) << "\t" << c.name << "\n";
   for (const auto& r : c.redirect_uris) std::cout << "  redirect_uri: " << r << "\n";
-  if (!c.launch_url.empty()) std::cout << "  launch_url:   " << c.launch_url << "\n";
+  if (!c.launch_url.empty() || detailed) {
+    std::cout << "  launch_url:   " << (c.launch_url.empty() ? "(none)" : c.launch_url) << "\n";
+  }
   std::cout << "  scope:        " << c.allowed_scopes << "\n";
   for (const auto& o : c.allowed_origins) std::cout << "  origin:       " << o << "\n";
+  if (!c.jwks_uri.empty()) std::cout << "  jwks_uri:     " << c.jwks_uri << "\n";
+  if (detailed && !c.jwks.empty()) std::cout << "  jwks:         " << c.jwks << "\n";
+  if (detailed && !c.logo_uri.empty()) std::cout << "  logo_uri:     " << c.logo_uri << "\n";
+  if (c.auto_approve || detailed) {
+    std::cout << "  auto_approve: " << (c.auto_approve ? "yes (sandbox only)" : "no") << "\n";
+  }
 }
 
 }  // namespace
@@ -71,6 +82,13 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
   add->add_option("--origin", args->origins, "allowed browser origin (repeatable)");
   add->add_option("--jwks", args->jwks, "inline JWKS JSON (asymmetric/backend)");
   add->add_option("--jwks-uri", args->jwks_uri, "JWKS URL (asymmetric/backend)");
+  add->add_option("--logo-uri", args->logo_uri, "logo shown in the app registry and consent page");
+  add->add_flag("--auto-approve", args->auto_approve,
+                "sandbox: an EHR launch naming its user skips sign-in and consent (for CI)");
+  // Only --auto-approve depends on the mode: the flag is refused when the mode is known to be
+  // production (the authorization flow ignores it in production anyway).
+  add->add_option("--mode", args->mode, "sandbox or production (refuses --auto-approve in production)")
+      ->envname("EMBER_MODE");
   auto* list = clients->add_subcommand("list", "list registered apps");
   auto* show = clients->add_subcommand("show", "show one app");
   show->add_option("id", args->id)->required();
@@ -117,6 +135,16 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
         std::cerr << "ember: unknown client type '" << args->type << "'\n";
         return kExitUsage;
       }
+      if (args->auto_approve && args->mode == "production") {
+        std::cerr << "ember: --auto-approve is a sandbox feature; it is refused in production "
+                     "mode\n";
+        return kExitUsage;
+      }
+      if (args->auto_approve && *type == store::ClientType::Backend) {
+        std::cerr << "ember: --auto-approve does not apply to a backend client (it has no "
+                     "sign-in)\n";
+        return kExitUsage;
+      }
       store::ClientRecord c;
       c.client_id = args->id;
       c.name = args->name;
@@ -127,6 +155,8 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
       c.allowed_origins = args->origins;
       c.jwks = args->jwks;
       c.jwks_uri = args->jwks_uri;
+      c.logo_uri = args->logo_uri;
+      c.auto_approve = args->auto_approve;
       c.created_ms = clock.now_ms();
       auto random = make_system_random();
       std::string secret = args->secret;
@@ -162,7 +192,7 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
         std::cerr << "ember: no client " << args->id << "\n";
         return kExitFailure;
       }
-      print_client(*c);
+      print_client(*c, true);
       return kExitOk;
     }
     if (used == rm) {

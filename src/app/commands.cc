@@ -30,7 +30,9 @@
 #include "http/server.h"
 #include "seed/seed.h"
 #include "oauth/auth_server.h"
+#include "app/apps_file.h"
 #include "portal/portal.h"
+#include "sampleapp/sample_app.h"
 #include "oauth/signing_keys.h"
 #include "store/auth_store.h"
 #include "store/store.h"
@@ -228,6 +230,17 @@ void add_operational_routes(http::Router& router, store::ResourceStore& s,
         return res;
       },
       "metrics");
+  // Browsers ask every page's origin for an icon; answer without content instead of a 404.
+  router.add(
+      http::bhttp::verb::get, "/favicon.ico",
+      [](const http::Request& req, http::RequestContext&) {
+        http::Response res{http::bhttp::status::no_content, req.version()};
+        res.keep_alive(req.keep_alive());
+        res.set(http::bhttp::field::cache_control, "public, max-age=86400");
+        res.prepare_payload();
+        return res;
+      },
+      "static");
   router.add(
       http::bhttp::verb::get, "/",
       [page = landing_page(base_url)](const http::Request& req, http::RequestContext&) {
@@ -298,6 +311,14 @@ int serve(const Config& cfg) {
     return kExitFailure;
   }
   if (cfg.mode == Mode::Sandbox) oauth::ensure_demo_users(**auth, *random);
+  if (!cfg.apps_file.empty()) {
+    auto loaded = load_apps_file(cfg.apps_file, **auth, *random, cfg.mode == Mode::Sandbox);
+    if (!loaded) {
+      std::cerr << "ember: " << loaded.error() << "\n";
+      return kExitFailure;
+    }
+    std::cout << "registered " << *loaded << " apps from " << cfg.apps_file << std::endl;
+  }
   auto keys = oauth::open_signing_keys(**auth, clock);
   if (!keys) {
     std::cerr << "ember: signing keys: " << keys.error() << "\n";
@@ -314,6 +335,8 @@ int serve(const Config& cfg) {
   portal::Portal ehr_portal{*auth_server, **auth, s, clock, *random,
                             portal::PortalOptions{cfg.mode == Mode::Sandbox, base_url}};
   portal::mount_portal(router, ehr_portal);
+  sampleapp::ensure_sample_app(**auth, base_url, clock.now_ms());
+  sampleapp::mount_sample_app(router);
 
   fhir::FhirOptions fhir_options;
   fhir_options.base_url = base_url + "/fhir";

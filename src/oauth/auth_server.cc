@@ -257,19 +257,26 @@ std::optional<store::ClientRecord> AuthServerImpl::find_client(const std::string
   return std::move(*c);
 }
 
+namespace {
+struct Demo {
+  const char* username;
+  const char* display;
+  const char* role_label;
+  store::UserRole role;
+  const char* fhir_user;
+};
+constexpr Demo kDemo[] = {
+    {"dr.smith", "Dr. Sarah Smith", "practitioner", store::UserRole::Practitioner,
+     "Practitioner/dr-smith"},
+    {"dr.jones", "Dr. Alan Jones", "practitioner", store::UserRole::Practitioner,
+     "Practitioner/dr-jones"},
+    {"nurse.lee", "Kim Lee, RN", "practitioner", store::UserRole::Practitioner,
+     "Practitioner/nurse-lee"},
+    {"alice", "Alice Carter", "patient", store::UserRole::Patient, "Patient/alice"},
+};
+}  // namespace
+
 void ensure_demo_users(store::AuthStore& auth, Random& random) {
-  struct Demo {
-    const char* username;
-    const char* display;
-    store::UserRole role;
-    const char* fhir_user;
-  };
-  static constexpr Demo kDemo[] = {
-      {"dr.smith", "Dr. Sarah Smith", store::UserRole::Practitioner, "Practitioner/dr-smith"},
-      {"dr.jones", "Dr. Alan Jones", store::UserRole::Practitioner, "Practitioner/dr-jones"},
-      {"nurse.lee", "Kim Lee, RN", store::UserRole::Practitioner, "Practitioner/nurse-lee"},
-      {"alice", "Alice Carter", store::UserRole::Patient, "Patient/alice"},
-  };
   for (const auto& d : kDemo) {
     if (auth.get_user(d.username)) continue;
     store::UserRecord u;
@@ -280,6 +287,14 @@ void ensure_demo_users(store::AuthStore& auth, Random& random) {
     u.password_hash = hash_password("demo", random);
     (void)auth.put_user(u);
   }
+}
+
+std::vector<ehr::DemoAccount> demo_accounts() {
+  std::vector<ehr::DemoAccount> out;
+  for (const auto& d : kDemo) {
+    out.push_back({d.username, std::string(d.display) + " (" + d.role_label + ")"});
+  }
+  return out;
 }
 
 }  // namespace ember::oauth

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "ehr/views.h"
 #include "fhir/policy.h"
 #include "http/router.h"
 #include "oauth/sessions.h"
@@ -74,5 +75,7 @@ class AuthServer {
 
 // Demo accounts of the sandbox (password "demo"): created when missing.
 void ensure_demo_users(store::AuthStore& auth, Random& random);
+// The same accounts as the sign-in pages list them in the sandbox ("Dr. Sarah Smith (practitioner)").
+std::vector<ehr::DemoAccount> demo_accounts();
 
 }  // namespace ember::oauth

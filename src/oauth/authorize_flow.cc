@@ -29,13 +29,6 @@ std::string or_empty(const std::string& id) {
 bool has_flag(std::string_view flags, std::string_view flag) {
   return (" " + std::string(flags) + " ").find(" " + std::string(flag) + " ") != std::string::npos;
 }
-
-std::vector<ehr::DemoAccount> demo_accounts() {
-  return {{"dr.smith", "Dr. Sarah Smith (practitioner)"},
-          {"dr.jones", "Dr. Alan Jones (practitioner)"},
-          {"nurse.lee", "Kim Lee, RN (practitioner)"},
-          {"alice", "Alice Carter (patient)"}};
-}
 constexpr std::size_t kPickerLimit = 50;
 
 std::string human_name(const bj::object& res) {
@@ -271,8 +264,10 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
     }
     return with_cookies(page(req, 200, ehr::render_patient_picker(v)));
   }
+  // In an EHR launch the EHR's context is authoritative: no encounter open means none (SMART
+  // 2.2: launch/encounter is a hint the EHR may ignore); only standalone launches ask.
   if (offer.launch_encounter() && pending->encounter_id.empty() && !pending->patient_id.empty() &&
-      pending->patient_id != kNoPatient) {
+      pending->patient_id != kNoPatient && pending->launch.empty()) {
     ehr::EncounterPickerView v;
     v.form = {"/oauth/authorize/encounter", txn, session->record.csrf};
     v.app_name = client->name;

@@ -1,6 +1,7 @@
 #include "oauth/jwks_fetcher.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -61,12 +62,33 @@ class CachingJwksSource final : public JwksSource {
       return fail(std::string("the registered jwks_uri is not an https URL"));
     }
     const std::int64_t now = clock_.now_ms();
+    const std::string& url = client.jwks_uri;
+    {
+      std::unique_lock lock(mutex_);
+      auto in_flight = [&] {
+        auto it = cache_.find(url);
+        return it != cache_.end() && it->second.in_flight;
+      };
+      if (in_flight()) {
+        // Another caller is fetching this URL right now: its answer is as fresh as ours would
+        // be, so wait for it instead of fetching again (or being refused as "moments ago").
+        fetched_.wait(lock, [&] { return !in_flight(); });
+        if (auto it = cache_.find(url); it != cache_.end() && it->second.keys) {
+          return *it->second.keys;
+        }
+      }
+      if (auto cached = from_cache(url, refresh, now)) return std::move(*cached);
+      Entry& e = slot(url, now);
+      e.last_fetch_ms = now;
+      e.in_flight = true;
+    }
+    auto result = fetch_and_store(url, now);
     {
       std::lock_guard lock(mutex_);
-      if (auto cached = from_cache(client.jwks_uri, refresh, now)) return std::move(*cached);
-      slot(client.jwks_uri, now).last_fetch_ms = now;
+      if (auto it = cache_.find(url); it != cache_.end()) it->second.in_flight = false;
     }
-    return fetch_and_store(client.jwks_uri, now);
+    fetched_.notify_all();
+    return result;
   }
 
  private:
@@ -74,6 +96,7 @@ class CachingJwksSource final : public JwksSource {
     std::optional<jose::KeySet> keys;  // set while cacheable
     std::int64_t expires_ms = 0;
     std::int64_t last_fetch_ms = 0;  // last attempt, successful or not
+    bool in_flight = false;          // a caller is fetching it now (others wait on fetched_)
   };
 
   // Under mutex_: a value when the caller is answered without fetching (keys, or the refusal
@@ -105,7 +128,7 @@ class CachingJwksSource final : public JwksSource {
     const auto interval = milliseconds(options_.min_refresh_interval).count();
     std::erase_if(cache_, [&](const auto& kv) {
       const Entry& e = kv.second;
-      return now >= e.expires_ms && now - e.last_fetch_ms >= interval;
+      return !e.in_flight && now >= e.expires_ms && now - e.last_fetch_ms >= interval;
     });
     if (cache_.size() < options_.max_entries || cache_.empty()) return;
     auto oldest = std::min_element(cache_.begin(), cache_.end(), [](const auto& a, const auto& b) {
@@ -152,6 +175,7 @@ class CachingJwksSource final : public JwksSource {
   const JwksFetcherOptions options_;
   const http::FetchFunction fetch_;
   std::mutex mutex_;
+  std::condition_variable fetched_;
   std::unordered_map<std::string, Entry> cache_;
 };
 

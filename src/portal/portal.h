@@ -1,6 +1,6 @@
-// The EHR simulator's portal under /ehr: sign-in and sign-out (the authorization server's
-// sessions), the patient list and chart with its Apps panel and EHR launch (chart.cc,
-// launch_page.cc), the app registry (apps_pages.cc) and the sandbox launcher (launcher.cc).
+// The EHR simulator's portal under /ehr: sign-in and sign-out (sign_in.cc, on the authorization
+// server's sessions), the patient list and chart with its Apps panel and EHR launch (chart.cc),
+// the app registry (apps_pages.cc) and the sandbox launcher (launcher.cc).
 // docs/architecture.md maps each URL to its file.
 #pragma once
 #include <optional>

@@ -23,7 +23,8 @@ export async function freePort() {
 }
 
 // Registers OAuth clients in the store with `ember clients add` (before the server starts).
-// Each client: { id, name, type, redirectUris: [...], scope, secret?, origins: [...], jwks?, jwksUri? }
+// Each client: { id, name, type, redirectUris: [...], scope, secret?, origins: [...], jwks?, jwksUri?,
+// launchUrl?, autoApprove? }
 // (jwks: a JWKS object or JSON string, for confidential-asymmetric / backend clients).
 export function addClients(store, clients = [], env = {}) {
   for (const c of clients) {
@@ -34,6 +35,8 @@ export function addClients(store, clients = [], env = {}) {
     if (c.secret) argv.push('--secret', c.secret);
     if (c.jwks) argv.push('--jwks', typeof c.jwks === 'string' ? c.jwks : JSON.stringify(c.jwks));
     if (c.jwksUri) argv.push('--jwks-uri', c.jwksUri);
+    if (c.launchUrl) argv.push('--launch-url', c.launchUrl);
+    if (c.autoApprove) argv.push('--auto-approve');
     const r = spawnSync(EMBER_BIN, argv, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) {
       throw new Error(`ember clients add ${c.id} failed (${r.status ?? r.signal ?? r.error}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
