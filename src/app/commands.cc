@@ -259,6 +259,10 @@ void print_banner(const Config& cfg, const std::string& base_url, std::uint16_t 
             << "  FHIR base:  " << fhir << "\n"
             << "  metadata:   " << fhir << "/metadata\n"
             << "  discovery:  " << fhir << "/.well-known/smart-configuration\n"
+            << "  EHR:        " << base_url << "/ehr"
+            << (cfg.mode == Mode::Sandbox ? "  (sign in as dr.smith or alice, password demo)" : "")
+            << "\n"
+            << "  sample app: " << base_url << "/apps/sample/launch.html\n"
             << "  health:     " << base_url << "/healthz\n"
             << "  metrics:    " << base_url << "/metrics\n"
             << "  try:\n"

@@ -4,6 +4,9 @@
 // the launch scope, auto-approve for CI and the failures an app developer can ask for.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmber } from './lib/server.js';
 import { authorizeViaHttp, exchangeCode, refresh } from './lib/oauth.js';
 
@@ -178,5 +181,25 @@ describe('EHR launch', () => {
     const t3 = await tokenFor(a3, ember, AUTO.id);
     assert.equal(t3.status, 200, t3.text);
     assert.equal(t3.body.patient, undefined, 'no patient in context');
+  });
+
+  test('apps from an --apps file are registered at start and launchable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ember-apps-'));
+    const file = join(dir, 'apps.json');
+    writeFileSync(file, JSON.stringify({ apps: [{
+      client_id: 'file-app', client_name: 'File App', launch_uri: LAUNCH_URL, redirect_uris: [CB],
+      token_endpoint_auth_method: 'none', scope: ALLOWED, auto_approve: true,
+    }] }));
+    const server = await startEmber({ args: ['--apps', file] });
+    try {
+      const l = await mintLaunch({ client_id: 'file-app', user: 'dr.smith', patient: 'alice' }, server);
+      const a = await authorizeViaHttp({ base: server.base, clientId: 'file-app', redirectUri: CB, scope: SCOPE, extra: { launch: l.launch } });
+      const t = await tokenFor(a, server, 'file-app');
+      assert.equal(t.status, 200, t.text);
+      assert.equal(t.body.patient, 'alice');
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
