@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
 #include "oauth/pkce.h"
 
 namespace ember::oauth {
@@ -29,6 +32,30 @@ std::string strip_slash(std::string s) {
 }
 
 }  // namespace
+
+bool redirect_uri_matches(std::string_view registered, std::string_view presented) {
+  if (registered == presented) return true;
+  // RFC 8252 §7.3: for a loopback IP redirect URI (http, 127.0.0.1 or [::1]) the port is chosen
+  // by the native app at run time, so a loopback URI registered WITHOUT a port matches any port;
+  // everything else must be identical (a registered port stays exact).
+  auto r = boost::urls::parse_absolute_uri(registered);
+  auto p = boost::urls::parse_absolute_uri(presented);
+  if (!r || !p) return false;
+  if (r->scheme_id() != boost::urls::scheme::http || p->scheme_id() != boost::urls::scheme::http) {
+    return false;
+  }
+  const bool loopback_ip =
+      (r->host_type() == boost::urls::host_type::ipv4 &&
+       r->host_ipv4_address() == boost::urls::ipv4_address::loopback()) ||
+      (r->host_type() == boost::urls::host_type::ipv6 &&
+       r->host_ipv6_address() == boost::urls::ipv6_address::loopback());
+  if (!loopback_ip || r->has_port() || r->has_userinfo() || p->has_userinfo()) return false;
+  return r->encoded_host() == p->encoded_host() && r->encoded_path() == p->encoded_path() &&
+         r->has_query() == p->has_query() && r->encoded_query() == p->encoded_query() &&
+         !p->has_fragment() && !r->has_fragment() && p->has_port() &&
+         // Boost.URL 1.81 (boostorg/url#755): a path after the authority starts with '/' or is empty.
+         (p->encoded_path().empty() || p->encoded_path().front() == '/');
+}
 
 std::string append_query(const std::string& uri, const http::QueryParams& params) {
   std::string out = uri;
@@ -63,8 +90,8 @@ AuthorizeOutcome validate_authorize_request(
   }
   std::string redirect_uri;
   if (auto r = p.get("redirect_uri")) {
-    if (std::find(client->redirect_uris.begin(), client->redirect_uris.end(), *r) ==
-        client->redirect_uris.end()) {
+    if (std::none_of(client->redirect_uris.begin(), client->redirect_uris.end(),
+                     [&](const std::string& reg) { return redirect_uri_matches(reg, *r); })) {
       return PageError{"This sign-in link is not valid",
                        "The app asked to return to an address that is not registered for it, "
                        "so you will not be sent there."};

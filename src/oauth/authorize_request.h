@@ -43,6 +43,11 @@ AuthorizeOutcome validate_authorize_request(
     const std::function<std::optional<store::ClientRecord>(const std::string&)>& lookup);
 
 // redirect_uri with code/error parameters appended (keeps an existing query, RFC 6749 §3.1.2).
+// A presented redirect URI against a registered one: exact string match, except that a loopback
+// IP redirect URI registered without a port (http://127.0.0.1/... or http://[::1]/...) accepts
+// any port (RFC 8252 §7.3).
+bool redirect_uri_matches(std::string_view registered, std::string_view presented);
+
 std::string append_query(const std::string& uri, const http::QueryParams& params);
 
 }  // namespace ember::oauth

@@ -112,5 +112,22 @@ TEST(AuthorizeRequest, AppendQueryKeepsExistingQueryAndDropsFragment) {
   EXPECT_EQ(append_query("https://a/cb?x=1#f", {{"code", "c"}}), "https://a/cb?x=1&code=c");
 }
 
+TEST(AuthorizeRequest, LoopbackRedirectUrisAcceptAnyPortOnly) {
+  EXPECT_TRUE(redirect_uri_matches("https://app.example/cb", "https://app.example/cb"));
+  EXPECT_FALSE(redirect_uri_matches("https://app.example/cb", "https://app.example:444/cb"));
+  EXPECT_TRUE(redirect_uri_matches("http://127.0.0.1/callback", "http://127.0.0.1:53123/callback"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1:8000/callback", "http://127.0.0.1:9/callback"));
+  EXPECT_TRUE(redirect_uri_matches("http://127.0.0.1:8000/callback", "http://127.0.0.1:8000/callback"));
+  EXPECT_TRUE(redirect_uri_matches("http://[::1]/callback", "http://[::1]:4000/callback"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "http://127.0.0.1:53123/other"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "http://127.0.0.2:53123/callback"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "https://127.0.0.1:53123/callback"));
+  EXPECT_FALSE(redirect_uri_matches("http://localhost/callback", "http://localhost:53123/callback"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "http://127.0.0.1:1/callback?x=1"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "http://user@127.0.0.1:1/callback"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "http://127.0.0.1:1/callback#f"));
+  EXPECT_FALSE(redirect_uri_matches("http://127.0.0.1/callback", "http://127.0.0.1.evil.example:1/callback"));
+}
+
 }  // namespace
 }  // namespace ember::oauth
