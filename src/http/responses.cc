@@ -31,6 +31,16 @@ Response json_error(const Request& req, bhttp::status status, std::string_view c
   return json_response(req, status, std::move(body));
 }
 
+Response see_other(const Request& req, const std::string& location) {
+  Response res{bhttp::status::see_other, req.version()};
+  res.keep_alive(req.keep_alive());
+  res.set(bhttp::field::location, location);
+  res.set("Referrer-Policy", "no-referrer");
+  no_store(res);
+  res.prepare_payload();
+  return res;
+}
+
 void no_store(Response& resp) {
   resp.set(bhttp::field::cache_control, "no-store");
   resp.set(bhttp::field::pragma, "no-cache");

@@ -22,6 +22,11 @@ Response html_response(const Request& req, bhttp::status status, std::string bod
 // {"error":"<code>"} with the given status (code is a fixed identifier, not user input).
 Response json_error(const Request& req, bhttp::status status, std::string_view code);
 
+// 303 See Other to `location` (after a form POST, RFC 9110 §15.4.4), sent with no-store and
+// Referrer-Policy: no-referrer so the URL being left (which may carry codes or tokens) is neither
+// cached nor leaked to the next page.
+Response see_other(const Request& req, const std::string& location);
+
 // Cache-Control: no-store and Pragma: no-cache (RFC 6749 §5.1 for token responses; any
 // response carrying secrets or personal data).
 void no_store(Response& resp);

@@ -231,13 +231,7 @@ http::Response AuthServerImpl::error_page(const http::Request& req, int status, 
 }
 
 http::Response AuthServerImpl::redirect(const http::Request& req, const std::string& location) {
-  http::Response res{bhttp::status::see_other, req.version()};
-  res.keep_alive(req.keep_alive());
-  res.set(bhttp::field::location, location);
-  res.set("Referrer-Policy", "no-referrer");
-  http::no_store(res);
-  res.prepare_payload();
-  return res;
+  return http::see_other(req, location);
 }
 
 http::Response AuthServerImpl::redirect_error(const http::Request& req, const RedirectError& e) {

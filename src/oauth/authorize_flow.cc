@@ -5,8 +5,9 @@
 #include <boost/json.hpp>
 
 #include "core/encoding.h"
+#include "fhir/patient_search.h"
+#include "fhir/patient_summary.h"
 #include "http/cookies.h"
-#include "fhir/normalize.h"
 #include "json/exact.h"
 #include "oauth/auth_internal.h"
 #include "oauth/passwords.h"
@@ -30,46 +31,6 @@ bool has_flag(std::string_view flags, std::string_view flag) {
   return (" " + std::string(flags) + " ").find(" " + std::string(flag) + " ") != std::string::npos;
 }
 constexpr std::size_t kPickerLimit = 50;
-
-std::string human_name(const bj::object& res) {
-  const bj::value* names = json::find(res, "name");
-  if (!names || !names->is_array() || names->get_array().empty()) return "(no name)";
-  const bj::value& n = names->get_array()[0];
-  if (!n.is_object()) return "(no name)";
-  if (auto t = json::get_string(n.get_object(), "text")) return std::string(*t);
-  std::string out;
-  if (const bj::value* g = json::find(n.get_object(), "given"); g && g->is_array()) {
-    for (const auto& part : g->get_array()) {
-      if (part.is_string()) out += std::string(part.get_string()) + " ";
-    }
-  }
-  if (auto f = json::get_string(n.get_object(), "family")) out += std::string(*f);
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out.empty() ? "(no name)" : out;
-}
-
-std::string mrn_of(const bj::object& res) {
-  const bj::value* ids = json::find(res, "identifier");
-  if (!ids || !ids->is_array()) return "";
-  for (const auto& idv : ids->get_array()) {
-    if (!idv.is_object()) continue;
-    const auto& id = idv.get_object();
-    bool mr = false;
-    if (const bj::value* t = json::find(id, "type"); t && t->is_object()) {
-      if (const bj::value* codings = json::find(t->get_object(), "coding");
-          codings && codings->is_array()) {
-        for (const auto& c : codings->get_array()) {
-          if (c.is_object() && json::get_string(c.get_object(), "code") == "MR") mr = true;
-        }
-      }
-    }
-    auto sys = json::get_string(id, "system");
-    if (mr || (sys && sys->find("mrn") != std::string_view::npos)) {
-      if (auto v = json::get_string(id, "value")) return std::string(*v);
-    }
-  }
-  return "";
-}
 
 std::string str_or(const bj::object& o, std::string_view key, std::string fallback = {}) {
   auto v = json::get_string(o, key);
@@ -237,29 +198,13 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
     v.search_action = "/oauth/authorize/continue";
     auto target = http::parse_target(std::string_view(req.target().data(), req.target().size()));
     v.query = target ? param(target->query, "q").value_or("") : "";
-    store::Query q;
-    q.resource_type = "Patient";
-    q.count = kPickerLimit;
-    q.total = store::TotalMode::None;
-    q.sort.push_back({"family", store::ParamType::String, false});
-    if (!v.query.empty()) {
-      store::Predicate name;
-      name.param = "name";
-      name.type = store::ParamType::String;
-      name.text = fhir::normalize_string(v.query);
-      store::Predicate mrn;  // or an identifier (MRN) typed exactly
-      mrn.param = "identifier";
-      mrn.type = store::ParamType::Token;
-      mrn.code = v.query;
-      q.all_of.push_back({{name, mrn}});
-    }
-    if (auto page_r = resources_.search(q)) {
+    if (auto page_r = resources_.search(fhir::patient_search_query(v.query, kPickerLimit))) {
       for (const auto& rec : page_r->resources) {
         auto doc = json::parse_exact(rec.json);
         if (!doc || !doc->is_object()) continue;
         const auto& o = doc->get_object();
-        v.patients.push_back({rec.id, human_name(o), str_or(o, "birthDate"), str_or(o, "gender"),
-                              mrn_of(o)});
+        v.patients.push_back({rec.id, fhir::human_name(o), str_or(o, "birthDate"),
+                              str_or(o, "gender"), fhir::mrn_of(o)});
       }
     }
     return with_cookies(page(req, 200, ehr::render_patient_picker(v)));
@@ -273,7 +218,7 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
     v.app_name = client->name;
     if (auto p = resources_.read("Patient", pending->patient_id); p) {
       if (auto doc = json::parse_exact(p->json); doc && doc->is_object()) {
-        v.patient_display = human_name(doc->get_object());
+        v.patient_display = fhir::human_name(doc->get_object());
       }
     }
     store::Query q;
@@ -331,7 +276,7 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
   if (!or_empty(pending->patient_id).empty()) {
     if (auto p = resources_.read("Patient", pending->patient_id); p) {
       if (auto doc = json::parse_exact(p->json); doc && doc->is_object()) {
-        v.patient_display = human_name(doc->get_object());
+        v.patient_display = fhir::human_name(doc->get_object());
       }
     }
   }

@@ -10,7 +10,7 @@
 
 #include "ehr/chart_views.h"
 #include "fhir/ingest.h"
-#include "fhir/normalize.h"
+#include "fhir/patient_search.h"
 #include "json/exact.h"
 #include "portal/chart_model.h"
 #include "portal/portal.h"
@@ -159,23 +159,9 @@ http::Response patient_list(Portal& portal, const http::Request& req) {
   ehr::PatientListView v;
   v.query = param_or(query_of(req), "q");
   if (v.query.size() > kMaxQuery) v.query.resize(kMaxQuery);
-  // The same search as the authorization's patient picker: name, or an MRN typed exactly.
-  store::Query q;
-  q.resource_type = "Patient";
-  q.count = kPatientListLimit + 1;  // one more tells whether the list was cut
-  q.total = store::TotalMode::None;
-  q.sort.push_back({"family", store::ParamType::String, false});
-  if (!v.query.empty()) {
-    store::Predicate name;
-    name.param = "name";
-    name.type = store::ParamType::String;
-    name.text = fhir::normalize_string(v.query);
-    store::Predicate mrn;
-    mrn.param = "identifier";
-    mrn.type = store::ParamType::Token;
-    mrn.code = v.query;
-    q.all_of.push_back({{name, mrn}});
-  }
+  // The same search as the authorization's patient picker: name, or an MRN typed exactly; one
+  // more than shown tells whether the list was cut.
+  const auto q = fhir::patient_search_query(v.query, kPatientListLimit + 1);
   if (auto page = portal.resources.search(q)) {
     for (const auto& rec : page->resources) {
       if (v.patients.size() == kPatientListLimit) {

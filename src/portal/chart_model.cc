@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "fhir/ingest.h"
+#include "fhir/patient_summary.h"
 #include "json/exact.h"
 
 namespace ember::portal {
@@ -183,36 +184,6 @@ std::string patient_id_of(std::string_view fhir_user) {
   return fhir::is_valid_id(id) ? std::string(id) : std::string();
 }
 
-std::string human_name(const bj::object& patient) {
-  const bj::value* n = first(patient, "name");
-  if (!n || !n->is_object()) return "(no name)";
-  const auto& name = n->get_object();
-  if (auto t = json::get_string(name, "text"); t && !t->empty()) return std::string(*t);
-  std::string out;
-  if (const bj::value* g = json::find(name, "given"); g && g->is_array()) {
-    for (const auto& part : g->get_array()) {
-      if (part.is_string()) out += std::string(part.get_string()) + " ";
-    }
-  }
-  out += str(name, "family");
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out.empty() ? "(no name)" : out;
-}
-
-std::string mrn_of(const bj::object& patient) {
-  const bj::value* ids = json::find(patient, "identifier");
-  if (!ids || !ids->is_array()) return "";
-  for (const auto& idv : ids->get_array()) {
-    if (!idv.is_object()) continue;
-    const auto& id = idv.get_object();
-    const bool typed_mr = code_in(json::find(id, "type"), "") == "MR";
-    const auto system = json::get_string(id, "system");
-    if (typed_mr || (system && system->find("mrn") != std::string_view::npos)) {
-      if (auto v = str(id, "value"); !v.empty()) return v;
-    }
-  }
-  return "";
-}
 
 std::string without_semantic_tag(std::string text) {
   // SNOMED CT fully specified names end in a semantic tag: "Urticaria (disorder)".

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ehr/chart_views.h"
+#include "fhir/patient_summary.h"
 
 namespace ember::portal {
 
@@ -28,10 +29,9 @@ std::string patient_id_of(std::string_view fhir_user);
 
 // ---- Resource fields ------------------------------------------------------------------------
 
-// name[0].text, else given names and family; "(no name)" when absent.
-std::string human_name(const bj::object& patient);
-// The identifier typed MR (or whose system mentions "mrn"); "" when none.
-std::string mrn_of(const bj::object& patient);
+// A Patient's display name and MRN: the rules shared with the authorization's patient picker.
+using fhir::human_name;
+using fhir::mrn_of;
 // A CodeableConcept's text, else its first coding's display, else its first code; "". A SNOMED
 // CT semantic tag ("Urticaria (disorder)") is left out: clinicians read the plain term.
 std::string concept_text(const bj::value* codeable);

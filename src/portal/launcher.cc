@@ -7,13 +7,13 @@
 #include <boost/json.hpp>
 
 #include "ehr/registry_views.h"
+#include "fhir/patient_search.h"
+#include "fhir/patient_summary.h"
 #include "json/exact.h"
 #include "oauth/authorize_request.h"
 #include "portal/portal.h"
 
 namespace ember::portal {
-
-namespace bj = boost::json;
 
 namespace {
 
@@ -98,25 +98,11 @@ std::string prefill_href(const LaunchInput& in) {
   return std::string(kLauncherPath) + (q.empty() ? "" : "?" + http::encode_query(q));
 }
 
-// The display name of a FHIR Patient: name[0].text, else given names and family.
+// The display name of a stored Patient (fhir::human_name); "" when it has none or is not JSON.
 std::string patient_name(const std::string& resource_json) {
   auto doc = json::parse_exact(resource_json);
   if (!doc || !doc->is_object()) return "";
-  const bj::value* names = json::find(doc->get_object(), "name");
-  if (!names || !names->is_array() || names->get_array().empty() ||
-      !names->get_array()[0].is_object()) {
-    return "";
-  }
-  const auto& n = names->get_array()[0].get_object();
-  if (auto t = json::get_string(n, "text")) return std::string(*t);
-  std::string out;
-  if (const bj::value* g = json::find(n, "given"); g && g->is_array()) {
-    for (const auto& part : g->get_array()) {
-      if (part.is_string()) out += std::string(part.get_string()) + " ";
-    }
-  }
-  if (auto f = json::get_string(n, "family")) out += std::string(*f);
-  return trim(out);
+  return fhir::human_name(doc->get_object(), "");
 }
 
 std::string role_words(store::UserRole r) {
@@ -409,12 +395,7 @@ class Launcher {
     // Patients: by family name, bounded; a prefilled patient outside the list is added.
     v.patients.push_back({"", "No patient", in.patient.empty()});
     bool listed = in.patient.empty();
-    store::Query q;
-    q.resource_type = "Patient";
-    q.count = kMaxPatients;
-    q.total = store::TotalMode::None;
-    q.sort.push_back({"family", store::ParamType::String, false});
-    if (auto page = p_.resources.search(q)) {
+    if (auto page = p_.resources.search(fhir::patient_search_query("", kMaxPatients))) {
       for (const auto& rec : page->resources) {
         const std::string name = patient_name(rec.json);
         v.patients.push_back({rec.id, (name.empty() ? rec.id : name) + " (" + rec.id + ")",

@@ -54,13 +54,7 @@ http::Response Portal::error_page(const http::Request& req, int status, const st
 }
 
 http::Response Portal::redirect(const http::Request& req, const std::string& location) const {
-  http::Response res{bhttp::status::see_other, req.version()};
-  res.keep_alive(req.keep_alive());
-  res.set(bhttp::field::location, location);
-  res.set("Referrer-Policy", "no-referrer");
-  http::no_store(res);
-  res.prepare_payload();
-  return res;
+  return http::see_other(req, location);
 }
 
 ehr::PortalShell Portal::shell(const std::optional<oauth::Session>& session, std::string title,

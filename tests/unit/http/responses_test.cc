@@ -32,6 +32,26 @@ TEST(Responses, NoStore) {
   EXPECT_EQ(res[bhttp::field::pragma], "no-cache");
 }
 
+TEST(Responses, SeeOther) {
+  Request req{bhttp::verb::post, "/ehr/login", 11};
+  req.keep_alive(true);
+  auto res = see_other(req, "/ehr/patients?q=a%20b");
+  EXPECT_EQ(res.result(), bhttp::status::see_other);
+  EXPECT_EQ(res.version(), 11);
+  EXPECT_TRUE(res.keep_alive());
+  EXPECT_EQ(res[bhttp::field::location], "/ehr/patients?q=a%20b");
+  EXPECT_EQ(res["Referrer-Policy"], "no-referrer");
+  EXPECT_EQ(res[bhttp::field::cache_control], "no-store");
+  EXPECT_EQ(res[bhttp::field::pragma], "no-cache");
+  EXPECT_EQ(res[bhttp::field::content_length], "0");
+  EXPECT_TRUE(res.body().empty());
+
+  Request req10{bhttp::verb::post, "/oauth/authorize", 10};
+  auto res10 = see_other(req10, "https://app.example/cb?code=x");
+  EXPECT_EQ(res10.version(), 10);
+  EXPECT_FALSE(res10.keep_alive());
+}
+
 TEST(AccessLog, EscapesEverything) {
   std::string s;
   append_json_string(s, "a\"b\\c\n\x01\xff");

@@ -1,14 +1,10 @@
 // The app registry pages end to end over a temporary SQLite store: sign-in requirements, CSRF,
 // create / edit / new secret / delete, and what is stored (hashes only).
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "../ehr/view_test_support.h"
-#include "oauth/auth_server.h"
 #include "oauth/passwords.h"
-#include "portal/portal.h"
+#include "portal_fixture.h"
 
 namespace ember::portal {
 namespace {
@@ -24,74 +20,9 @@ std::string value_of(const std::string& tag) {
   return tag.substr(start + 7, end - start - 7);
 }
 
-class AppsPagesTest : public ::testing::Test {
+class AppsPagesTest : public PortalFixture {
  protected:
-  void SetUp() override { start(true); }
-  void TearDown() override {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void start(bool sandbox) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-apps-pages-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    const std::string url = "sqlite:" + (dir_ / "t.db").string();
-    auto res = store::open_store(store::StoreOptions{url, &clock_});
-    ASSERT_TRUE(res) << res.error().message;
-    resources_ = std::move(*res);
-    auto auth = store::open_auth_store(store::StoreOptions{url, &clock_});
-    ASSERT_TRUE(auth) << auth.error().message;
-    auth_ = std::move(*auth);
-    oauth::ensure_demo_users(*auth_, *random_);
-    auto keys = oauth::open_signing_keys(*auth_, clock_);
-    ASSERT_TRUE(keys) << keys.error();
-    keys_ = std::move(*keys);
-    oauth::AuthOptions opt;
-    opt.base_url = "http://ehr.test";
-    opt.sandbox = sandbox;
-    server_ = oauth::AuthServer::create(*auth_, *resources_, *keys_, clock_, *random_, opt);
-    portal_.reset(new Portal{*server_, *auth_, *resources_, clock_, *random_,
-                             PortalOptions{sandbox, "http://ehr.test"}});
-    router_ = http::Router{};
-    mount_apps(router_, *portal_);
-  }
-
-  void stop() {
-    portal_.reset();
-    server_.reset();
-    keys_.reset();
-    auth_.reset();
-    resources_.reset();
-  }
-
-  // Signs `user` in; later requests carry the session cookie.
-  void sign_in(const std::string& user) {
-    http::Request req{bhttp::verb::post, "/ehr/login", 11};
-    auto s = portal_->sessions().sign_in(req, user, "demo");
-    ASSERT_TRUE(s);
-    cookie_ = s->set_cookie.substr(0, s->set_cookie.find(';'));
-    csrf_ = s->session.record.csrf;
-  }
-
-  http::Response get(const std::string& target) {
-    http::Request req{bhttp::verb::get, target, 11};
-    if (!cookie_.empty()) req.set(bhttp::field::cookie, cookie_);
-    http::RequestContext ctx;
-    return router_(req, ctx);
-  }
-
-  http::Response post(const std::string& target, http::QueryParams form, bool with_csrf = true) {
-    if (with_csrf) form.push_back({"csrf", csrf_});
-    http::Request req{bhttp::verb::post, target, 11};
-    if (!cookie_.empty()) req.set(bhttp::field::cookie, cookie_);
-    req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
-    req.body() = http::encode_query(form);
-    req.prepare_payload();
-    http::RequestContext ctx;
-    return router_(req, ctx);
-  }
+  void SetUp() override { start(true, mount_apps); }
 
   static std::string location(const http::Response& res) {
     return std::string(res[bhttp::field::location]);
@@ -121,17 +52,6 @@ class AppsPagesTest : public ::testing::Test {
             {"redirect_uris", "https://app.example/cb"},
             {"scopes", "openid launch patient/*.rs"}};
   }
-
-  std::filesystem::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Random> random_ = make_system_random();
-  std::unique_ptr<store::ResourceStore> resources_;
-  std::unique_ptr<store::AuthStore> auth_;
-  std::unique_ptr<oauth::SigningKeys> keys_;
-  std::unique_ptr<oauth::AuthServer> server_;
-  std::unique_ptr<Portal> portal_;
-  http::Router router_;
-  std::string cookie_, csrf_;
 };
 
 TEST_F(AppsPagesTest, SignInIsRequired) {
@@ -308,7 +228,7 @@ TEST_F(AppsPagesTest, IdsArePercentDecodedPathSegments) {
 
 TEST_F(AppsPagesTest, ProductionRefusesAutoApprove) {
   stop();
-  start(false);
+  start(false, mount_apps);
   sign_in("dr.smith");
   EXPECT_FALSE(has(get("/ehr/apps/new").body(), "Auto-approve"));
   auto form = public_form();

@@ -1,15 +1,11 @@
 // The sandbox launcher over a temporary SQLite store: the form without sign-in (double-submit
 // CSRF cookie), EHR and standalone launches, the CI shortcut, and 404 in production mode.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "../ehr/view_test_support.h"
 #include "fhir/ingest.h"
 #include "http/url.h"
-#include "oauth/auth_server.h"
-#include "portal/portal.h"
+#include "portal_fixture.h"
 
 namespace ember::portal {
 namespace {
@@ -17,38 +13,14 @@ namespace {
 using ehr::testing::has;
 using ehr::testing::input_with;
 
-class LauncherTest : public ::testing::Test {
+class LauncherTest : public PortalFixture {
  protected:
-  void SetUp() override { start(true); }
-  void TearDown() override {
-    stop();
-    std::filesystem::remove_all(dir_);
-  }
+  void SetUp() override { start_launcher(true); }
 
-  void start(bool sandbox) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-launcher-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    const std::string url = "sqlite:" + (dir_ / "t.db").string();
-    auto res = store::open_store(store::StoreOptions{url, &clock_});
-    ASSERT_TRUE(res) << res.error().message;
-    resources_ = std::move(*res);
-    auto auth = store::open_auth_store(store::StoreOptions{url, &clock_});
-    ASSERT_TRUE(auth) << auth.error().message;
-    auth_ = std::move(*auth);
-    oauth::ensure_demo_users(*auth_, *random_);
-    auto keys = oauth::open_signing_keys(*auth_, clock_);
-    ASSERT_TRUE(keys) << keys.error();
-    keys_ = std::move(*keys);
-    oauth::AuthOptions opt;
-    opt.base_url = "http://ehr.test";
-    opt.sandbox = sandbox;
-    server_ = oauth::AuthServer::create(*auth_, *resources_, *keys_, clock_, *random_, opt);
-    portal_.reset(new Portal{*server_, *auth_, *resources_, clock_, *random_,
-                             PortalOptions{sandbox, "http://ehr.test"}});
-    router_ = http::Router{};
-    mount_launcher(router_, *portal_);
+  // The launcher mounted, with a patient, a launchable app and a backend service to list.
+  void start_launcher(bool sandbox) {
+    start(sandbox, mount_launcher);
+    if (HasFatalFailure()) return;
 
     auto patient = boost::json::parse(
         R"({"resourceType":"Patient","name":[{"given":["Alice"],"family":"Carter"}]})");
@@ -69,21 +41,6 @@ class LauncherTest : public ::testing::Test {
     ASSERT_TRUE(auth_->put_client(backend));
   }
 
-  void stop() {
-    portal_.reset();
-    server_.reset();
-    keys_.reset();
-    auth_.reset();
-    resources_.reset();
-  }
-
-  http::Response get(const std::string& target) {
-    http::Request req{bhttp::verb::get, target, 11};
-    if (!cookie_.empty()) req.set(bhttp::field::cookie, cookie_);
-    http::RequestContext ctx;
-    return router_(req, ctx);
-  }
-
   // Loads the form (which sets the pre-session CSRF cookie) and posts `fields` with its token.
   http::Response submit(http::QueryParams fields) {
     auto form = get("/ehr/launcher");
@@ -95,17 +52,12 @@ class LauncherTest : public ::testing::Test {
     const auto tag = input_with(form.body(), "name=\"csrf\"");
     const auto start = tag.find("value=\"") + 7;
     fields.push_back({"csrf", tag.substr(start, tag.find('"', start) - start)});
-    return post(fields);
+    return post_launcher(fields);
   }
 
-  http::Response post(const http::QueryParams& fields) {
-    http::Request req{bhttp::verb::post, "/ehr/launcher", 11};
-    if (!cookie_.empty()) req.set(bhttp::field::cookie, cookie_);
-    req.set(bhttp::field::content_type, "application/x-www-form-urlencoded");
-    req.body() = http::encode_query(fields);
-    req.prepare_payload();
-    http::RequestContext ctx;
-    return router_(req, ctx);
+  // Posts the launcher form as given (no sign-in here: any CSRF token is among `fields`).
+  http::Response post_launcher(const http::QueryParams& fields) {
+    return post("/ehr/launcher", fields, false);
   }
 
   // The launch record behind the `launch` parameter of a launch URL.
@@ -127,17 +79,6 @@ class LauncherTest : public ::testing::Test {
     for (std::size_t p; (p = url.find("&amp;")) != std::string::npos;) url.replace(p, 5, "&");
     return url;
   }
-
-  std::filesystem::path dir_;
-  ManualClock clock_;
-  std::unique_ptr<Random> random_ = make_system_random();
-  std::unique_ptr<store::ResourceStore> resources_;
-  std::unique_ptr<store::AuthStore> auth_;
-  std::unique_ptr<oauth::SigningKeys> keys_;
-  std::unique_ptr<oauth::AuthServer> server_;
-  std::unique_ptr<Portal> portal_;
-  http::Router router_;
-  std::string cookie_;
 };
 
 TEST_F(LauncherTest, FormNeedsNoSignInAndListsAppsUsersAndPatients) {
@@ -233,7 +174,7 @@ TEST_F(LauncherTest, StandaloneLaunchHasOnlyIss) {
 }
 
 TEST_F(LauncherTest, PostWithoutCsrfIsRefused) {
-  auto res = post({{"app", "growth"}, {"launch_type", "ehr"}, {"csrf", "x"}});
+  auto res = post_launcher({{"app", "growth"}, {"launch_type", "ehr"}, {"csrf", "x"}});
   EXPECT_EQ(res.result(), bhttp::status::forbidden);
 }
 
@@ -271,11 +212,11 @@ TEST_F(LauncherTest, DirectLaunchRejectsBadParameters) {
 
 TEST_F(LauncherTest, ProductionModeHasNoLauncher) {
   stop();
-  start(false);
+  start_launcher(false);
   EXPECT_EQ(get("/ehr/launcher").result(), bhttp::status::not_found);
   EXPECT_EQ(get("/ehr/launcher/launch?client_id=growth&user=dr.smith").result(),
             bhttp::status::not_found);
-  EXPECT_EQ(post({{"app", "growth"}}).result(), bhttp::status::not_found);
+  EXPECT_EQ(post_launcher({{"app", "growth"}}).result(), bhttp::status::not_found);
 }
 
 }  // namespace
