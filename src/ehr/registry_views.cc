@@ -474,6 +474,20 @@ constexpr std::string_view kLauncher = R"html(<div class="reg-head">
       <span>The launch has no patient</span></label></li>
   </ul>
 </fieldset>
+<fieldset class="reg-group">
+  <legend>Send a broken launch</legend>
+  <p class="reg-hint">For testing how the app and its authorization handle a bad launch.</p>
+  <ul class="reg-options">
+    <li><label class="check"><input type="checkbox" name="simulate" value="launch_unknown"{{#broken_unknown}} checked{{/broken_unknown}}>
+      <span>The launch handle was never issued</span></label></li>
+    <li><label class="check"><input type="checkbox" name="simulate" value="launch_used"{{#broken_used}} checked{{/broken_used}}>
+      <span>The launch handle was already used</span></label></li>
+    <li><label class="check"><input type="checkbox" name="simulate" value="launch_expired"{{#broken_expired}} checked{{/broken_expired}}>
+      <span>The launch handle has expired</span></label></li>
+    <li><label class="check"><input type="checkbox" name="simulate" value="wrong_iss"{{#broken_iss}} checked{{/broken_iss}}>
+      <span>iss is not this server's FHIR base</span></label></li>
+  </ul>
+</fieldset>
 <div class="reg-actions">
   <button type="submit" class="btn btn-primary">Create launch</button>
 </div>
@@ -626,6 +640,10 @@ std::string render_launcher(const PortalShell& shell, const LauncherView& v) {
   d.set("sim_token", v.simulate_token_failure);
   d.set("sim_fhir_401", v.simulate_fhir_401);
   d.set("sim_no_patient", v.simulate_no_patient);
+  d.set("broken_unknown", v.broken_unknown);
+  d.set("broken_used", v.broken_used);
+  d.set("broken_expired", v.broken_expired);
+  d.set("broken_iss", v.broken_iss);
   set_text(d, "error", v.error);
   return render(shell, kLauncher, d);
 }

@@ -97,6 +97,11 @@ struct LauncherView {
   bool simulate_token_failure = false;
   bool simulate_fhir_401 = false;
   bool simulate_no_patient = false;
+  // Deliberately broken launches (checklist EHR-11), applied to the URL the launcher hands out.
+  bool broken_unknown = false;  // the launch handle was never issued
+  bool broken_used = false;     // the launch handle was already used
+  bool broken_expired = false;  // the launch handle has expired
+  bool broken_iss = false;      // iss is not this server's FHIR base
   std::string error;  // shown above the form (role="alert")
 };
 

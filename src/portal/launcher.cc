@@ -25,6 +25,16 @@ constexpr std::size_t kMaxParamBytes = 16 * 1024;  // fhirContext is the longest
 constexpr std::string_view kSimTokenFailure = "token_invalid_client";
 constexpr std::string_view kSimFhir401 = "fhir_401";
 constexpr std::string_view kSimNoPatient = "no_patient";
+// Deliberately broken launches (checklist EHR-11): applied by the launcher to the URL it hands out.
+constexpr std::string_view kBrokenUnknown = "launch_unknown";
+constexpr std::string_view kBrokenUsed = "launch_used";
+constexpr std::string_view kBrokenExpired = "launch_expired";
+constexpr std::string_view kBrokenIss = "wrong_iss";
+
+struct Broken {
+  bool unknown = false, used = false, expired = false, iss = false;
+  bool any() const { return unknown || used || expired || iss; }
+};
 
 // What the launcher form (or its query-string prefill) asks for.
 struct LaunchInput {
@@ -41,6 +51,7 @@ struct LaunchInput {
   bool sim_token = false;
   bool sim_fhir_401 = false;
   bool sim_no_patient = false;
+  Broken broken;
 };
 
 std::string trim(std::string_view s) {
@@ -72,6 +83,10 @@ LaunchInput input_from(const http::QueryParams& params) {
       in.sim_token |= p.value == kSimTokenFailure;
       in.sim_fhir_401 |= p.value == kSimFhir401;
       in.sim_no_patient |= p.value == kSimNoPatient;
+      in.broken.unknown |= p.value == kBrokenUnknown;
+      in.broken.used |= p.value == kBrokenUsed;
+      in.broken.expired |= p.value == kBrokenExpired;
+      in.broken.iss |= p.value == kBrokenIss;
     }
   }
   return in;
@@ -95,6 +110,10 @@ std::string prefill_href(const LaunchInput& in) {
   if (in.sim_token) q.push_back({"simulate", std::string(kSimTokenFailure)});
   if (in.sim_fhir_401) q.push_back({"simulate", std::string(kSimFhir401)});
   if (in.sim_no_patient) q.push_back({"simulate", std::string(kSimNoPatient)});
+  if (in.broken.unknown) q.push_back({"simulate", std::string(kBrokenUnknown)});
+  if (in.broken.used) q.push_back({"simulate", std::string(kBrokenUsed)});
+  if (in.broken.expired) q.push_back({"simulate", std::string(kBrokenExpired)});
+  if (in.broken.iss) q.push_back({"simulate", std::string(kBrokenIss)});
   return std::string(kLauncherPath) + (q.empty() ? "" : "?" + http::encode_query(q));
 }
 
@@ -181,7 +200,8 @@ class Launcher {
   }
 
   // GET /ehr/launcher/launch?client_id=…&user=…[&patient=…][&encounter=…][&embedded=0|1]
-  //   [&intent=…][&fhir_context=…][&simulate=token_invalid_client,fhir_401,no_patient]
+  //   [&intent=…][&fhir_context=…][&simulate=token_invalid_client,fhir_401,no_patient,
+  //   launch_unknown,launch_used,launch_expired,wrong_iss]
   // For CI scripts: creates the EHR launch and answers 303 to the app's launch URL, no form and
   // no clicks (with an auto-approve app, no sign-in or consent either). SANDBOX ONLY: it is a
   // state-changing GET without CSRF protection, acceptable only because the sandbox holds
@@ -194,6 +214,7 @@ class Launcher {
     auto target = http::parse_target(std::string_view(req.target().data(), req.target().size()));
     if (!target) return bad("The address is malformed.");
     oauth::LaunchRequest r;
+    Broken broken;
     bool has_client = false, has_user = false;
     std::vector<std::string> seen;
     for (const auto& p : target->query) {
@@ -220,7 +241,7 @@ class Launcher {
       } else if (p.name == "fhir_context") {
         r.fhir_context = p.value;
       } else if (p.name == "simulate") {
-        if (auto ok = parse_simulate(p.value, r); !ok) return bad(ok.error());
+        if (auto ok = parse_simulate(p.value, r, broken); !ok) return bad(ok.error());
       } else {
         return bad("Unknown parameter '" + p.name +
                    "'. Use client_id, user, patient, encounter, embedded, intent, fhir_context "
@@ -231,20 +252,61 @@ class Launcher {
     if (!has_user) return bad("user is required: the username of the EHR user launching the app.");
     auto issued = p_.auth_server.create_launch(r);
     if (!issued) return bad(issued.error());
+    if (auto ok = break_launch(*issued, broken); !ok) return bad(ok.error());
     return p_.redirect(req, issued->url);
   }
 
-  // simulate=token_invalid_client,fhir_401,no_patient (comma-separated, any subset).
-  static Result<void, std::string> parse_simulate(std::string_view value, oauth::LaunchRequest& r) {
+  // Makes a good launch bad in the ways asked for (checklist EHR-11), so an app developer (or a
+  // negative test) sees what their app and the authorization do with it.
+  Result<void, std::string> break_launch(oauth::IssuedLaunch& l, const Broken& b) {
+    if (!b.any()) return {};
+    const std::string hash = oauth::Sessions::hash(l.launch);
+    if (b.used) {
+      if (!p_.auth.consume_launch(hash)) return fail(std::string("The EHR is busy right now."));
+    }
+    if (b.expired) {
+      auto rec = p_.auth.get_launch(hash);
+      if (!rec) return fail(std::string("The EHR is busy right now."));
+      rec->expires_ms = p_.clock.now_ms() - 1;
+      if (!p_.auth.put_launch(*rec)) return fail(std::string("The EHR is busy right now."));
+    }
+    auto replace = [&](const std::string& name, const std::string& from, const std::string& to) {
+      const std::string needle = name + "=" + http::percent_encode(from);
+      if (auto at = l.url.find(needle); at != std::string::npos) {
+        l.url.replace(at, needle.size(), name + "=" + http::percent_encode(to));
+      }
+    };
+    if (b.unknown) {
+      std::string never_issued = p_.random.token(32);
+      replace("launch", l.launch, never_issued);
+      l.launch = std::move(never_issued);
+    }
+    if (b.iss) {
+      std::string wrong = p_.auth_server.options().base_url + "/not-the-fhir-base";
+      replace("iss", l.iss, wrong);
+      l.iss = std::move(wrong);
+    }
+    return {};
+  }
+
+  // simulate=token_invalid_client,fhir_401,no_patient,launch_unknown,launch_used,launch_expired,
+  // wrong_iss (comma-separated, any subset).
+  static Result<void, std::string> parse_simulate(std::string_view value, oauth::LaunchRequest& r,
+                                                  Broken& broken) {
     while (!value.empty()) {
       const auto comma = value.find(',');
       const std::string_view flag = value.substr(0, comma);
       if (flag == kSimTokenFailure) r.simulate_token_failure = true;
       else if (flag == kSimFhir401) r.simulate_fhir_401 = true;
       else if (flag == kSimNoPatient) r.simulate_no_patient = true;
+      else if (flag == kBrokenUnknown) broken.unknown = true;
+      else if (flag == kBrokenUsed) broken.used = true;
+      else if (flag == kBrokenExpired) broken.expired = true;
+      else if (flag == kBrokenIss) broken.iss = true;
       else {
         return fail("Unknown simulated failure '" + std::string(flag) +
-                    "'. Use token_invalid_client, fhir_401 or no_patient.");
+                    "'. Use token_invalid_client, fhir_401, no_patient, launch_unknown, "
+                    "launch_used, launch_expired or wrong_iss.");
       }
       if (comma == std::string_view::npos) break;
       value.remove_prefix(comma + 1);
@@ -289,6 +351,7 @@ class Launcher {
     if (other) r.launch_url = in.other_launch_url;  // "" = the registered one
     auto issued = p_.auth_server.create_launch(r);
     if (!issued) return fail(issued.error());
+    if (auto ok = break_launch(*issued, in.broken); !ok) return fail(ok.error());
 
     ehr::LaunchReadyView v;
     v.app_name = client->name;
@@ -309,6 +372,10 @@ class Launcher {
     if (r.simulate_token_failure) v.simulated.push_back("The token request fails (invalid_client)");
     if (r.simulate_fhir_401) v.simulated.push_back("The FHIR API refuses the access token (401)");
     if (r.simulate_no_patient) v.simulated.push_back("The launch has no patient");
+    if (in.broken.unknown) v.simulated.push_back("The launch handle was never issued");
+    if (in.broken.used) v.simulated.push_back("The launch handle was already used");
+    if (in.broken.expired) v.simulated.push_back("The launch handle has expired");
+    if (in.broken.iss) v.simulated.push_back("iss is not this server's FHIR base");
     v.ttl_minutes = static_cast<int>(std::max<std::int64_t>(
         1, p_.auth_server.options().launch_ttl_s / 60));
     return v;
@@ -319,7 +386,7 @@ class Launcher {
   Result<ehr::LaunchReadyView, std::string> standalone(const LaunchInput& in) {
     auto client = chosen_client(in);
     if (!client) return fail(client.error());
-    if (in.sim_token || in.sim_fhir_401 || in.sim_no_patient) {
+    if (in.sim_token || in.sim_fhir_401 || in.sim_no_patient || in.broken.any()) {
       return fail(std::string("Simulated failures travel with an EHR launch; choose EHR launch."));
     }
     const bool other = !in.app || in.app->empty();
@@ -412,6 +479,10 @@ class Launcher {
     v.simulate_token_failure = in.sim_token;
     v.simulate_fhir_401 = in.sim_fhir_401;
     v.simulate_no_patient = in.sim_no_patient;
+    v.broken_unknown = in.broken.unknown;
+    v.broken_used = in.broken.used;
+    v.broken_expired = in.broken.expired;
+    v.broken_iss = in.broken.iss;
     return ehr::render_launcher(shell(s, "Launcher"), v);
   }
 

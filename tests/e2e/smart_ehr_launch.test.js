@@ -183,6 +183,22 @@ describe('EHR launch', () => {
     assert.equal(t3.body.patient, undefined, 'no patient in context');
   });
 
+  test('EHR-11: the launcher hands out deliberately broken launches on request', async () => {
+    for (const [flag, error] of [['launch_unknown', 'invalid_request'], ['launch_used', 'invalid_request'],
+      ['launch_expired', 'invalid_request']]) {
+      const l = await mintLaunch({ client_id: APP.id, user: 'dr.smith', patient: 'alice', simulate: flag });
+      assert.equal(l.iss, `${ember.base}/fhir`);
+      assertErrorRedirect(await authorize(l.launch), error, flag);
+    }
+    const wrongIss = await mintLaunch({ client_id: APP.id, user: 'dr.smith', patient: 'alice', simulate: 'wrong_iss' });
+    assert.notEqual(wrongIss.iss, `${ember.fhir}`, 'iss is not the FHIR base');
+    // An app that trusted the wrong iss would send it as aud: refused.
+    const a = await authorize(wrongIss.launch, { aud: wrongIss.iss });
+    assert.equal(a.code, undefined, `no code for a foreign aud (${a.location ?? a.title})`);
+    const r = await fetch(`${ember.base}/ehr/launcher/launch?client_id=${APP.id}&user=dr.smith&simulate=bogus`, { redirect: 'manual' });
+    assert.equal(r.status, 400);
+  });
+
   test('apps from an --apps file are registered at start and launchable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ember-apps-'));
     const file = join(dir, 'apps.json');
