@@ -10,7 +10,7 @@ import * as oauth from 'oauth4webapi';
 import { startEmber, EMBER_BIN } from './lib/server.js';
 import {
   authorizeViaHttp, authorizeAndExchange, exchangeCode, refresh, tokenRequest, decodeJwt,
-  makeClientKey, signAssertion, assertionFields, introspect,
+  makeClientKey, signAssertion, assertionFields, introspect, CookieJar, parseForms,
 } from './lib/oauth.js';
 
 const CB = 'http://127.0.0.1:1/reg-cb';
@@ -198,6 +198,40 @@ describe('RFC 7591 registration of every kind of client (sandbox: open registrat
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('registered apps in the EHR portal', () => {
+  test('an app registered over RFC 7591 (with launch_uri) is listed in /ehr/apps and launchable from a chart', async () => {
+    const reg = await register({
+      client_name: 'Registered Launch App', redirect_uris: [CB], token_endpoint_auth_method: 'none',
+      launch_uri: 'http://127.0.0.1:1/reg-launch', scope: 'launch openid fhirUser patient/*.rs',
+    });
+    // Sign in to the portal as a clinician with a plain cookie jar.
+    const jar = new CookieJar();
+    const get = async (path) => {
+      const r = await fetch(`${ember.base}${path}`, { headers: { cookie: jar.header(ember.base) ?? '' }, redirect: 'manual' });
+      jar.store(ember.base, r.headers);
+      return { status: r.status, html: await r.text(), location: r.headers.get('location') };
+    };
+    const login = await get('/ehr/login');
+    const form = parseForms(login.html).find((f) => f.action.endsWith('/ehr/login'));
+    const body = new URLSearchParams();
+    for (const i of form.inputs) if (i.type === 'hidden' && i.name) body.append(i.name, i.value ?? '');
+    body.append('username', 'dr.smith');
+    body.append('password', 'demo');
+    const signed = await fetch(`${ember.base}/ehr/login`, {
+      method: 'POST', body, redirect: 'manual',
+      headers: { cookie: jar.header(ember.base), 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    jar.store(ember.base, signed.headers);
+    assert.equal(signed.status, 303);
+    const apps = await get('/ehr/apps');
+    assert.equal(apps.status, 200);
+    assert.ok(apps.html.includes('Registered Launch App'), 'listed in the registry');
+    assert.ok(apps.html.includes(reg.client_id), 'with its client id');
+    const chart = await get('/ehr/patients/alice');
+    assert.ok(chart.html.includes('Launch Registered Launch App'), 'offered in the Apps panel');
+  });
+});
+
 describe('RFC 7592 client configuration endpoint', () => {
   test('GET returns the registration; no / wrong / another client\'s token → 401', async () => {
     const meta = appMeta({ client_name: 'Reg Read', token_endpoint_auth_method: 'client_secret_basic' });
