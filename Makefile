@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 
-.PHONY: deps build run test unit e2e bench format clean
+.PHONY: deps build run test unit e2e example bench format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -20,9 +20,14 @@ unit: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
 e2e: build
-	@EMBER_BIN=$(abspath $(BUILD_DIR))/ember node --test --test-concurrency=1 tests/e2e/
+	@EMBER_BIN=$(abspath $(BUILD_DIR))/ember EMBER_CLIENT_BIN=$(abspath $(BUILD_DIR))/ember-client \
+	  node --test --test-concurrency=1 tests/e2e/
 
-test: unit e2e
+# The client library's example, built against the installed CMake package (docs/client-library.md).
+example: build
+	@./scripts/build-example.sh $(BUILD_DIR)
+
+test: unit e2e example
 
 bench: build
 	@./bench/run.sh

@@ -106,6 +106,11 @@ Request make_request(const ClientRequest& creq, const Endpoint& e) {
   req.set(bhttp::field::host, e.host_header);
   req.set(bhttp::field::user_agent, kUserAgent);
   for (const auto& [name, value] : creq.headers) req.set(name, value);
+  if (!creq.content_type.empty()) req.set(bhttp::field::content_type, creq.content_type);
+  if (!creq.body.empty() || creq.method == bhttp::verb::post || creq.method == bhttp::verb::put) {
+    req.body() = creq.body;
+    req.prepare_payload();  // Content-Length
+  }
   req.keep_alive(false);  // one request per connection
   return req;
 }
@@ -212,6 +217,11 @@ std::string ClientResponse::header(std::string_view name) const {
   return it == headers.end() ? std::string() : std::string(it->value());
 }
 
+bool is_supported_method(bhttp::verb method) {
+  return method == bhttp::verb::get || method == bhttp::verb::post ||
+         method == bhttp::verb::put || method == bhttp::verb::delete_;
+}
+
 std::string_view to_string(ClientErrc e) {
   switch (e) {
     case ClientErrc::InvalidUrl:
@@ -237,8 +247,8 @@ std::string_view to_string(ClientErrc e) {
 }
 
 Result<ClientResponse, ClientError> fetch(const ClientRequest& request) {
-  if (request.method != bhttp::verb::get) {
-    return fail(error(ClientErrc::UnsupportedMethod, "only GET is supported"));
+  if (!is_supported_method(request.method)) {
+    return fail(error(ClientErrc::UnsupportedMethod, "only GET, POST, PUT and DELETE are supported"));
   }
   auto endpoint = parse_url(request.url);
   if (!endpoint) return fail(endpoint.error());

@@ -1,5 +1,6 @@
 // A small synchronous HTTP/1.1 client for the server's own rare outbound calls (a client's
-// jwks_uri, SMART backend services): one request per connection on its own io_context, one
+// jwks_uri, SMART backend services) and for the SMART client library (token requests, FHIR
+// reads and writes): one request per connection on its own io_context, one
 // deadline from connect to the last body byte, a bounded body, and redirects never followed.
 // HTTPS verifies the peer certificate chain and the host name (SNI + X509_VERIFY_PARAM).
 #pragma once
@@ -22,10 +23,14 @@ inline constexpr std::size_t kDefaultClientMaxBodyBytes = 1024 * 1024;
 inline constexpr std::size_t kClientMaxHeaderBytes = 16 * 1024;
 
 struct ClientRequest {
-  // Only GET is supported: nothing in Ember needs more, so nothing more is reachable.
+  // GET, POST, PUT or DELETE (see is_supported_method); anything else is UnsupportedMethod.
   bhttp::verb method = bhttp::verb::get;
   std::string url;  // absolute http:// or https:// URL; no userinfo
   std::vector<std::pair<std::string, std::string>> headers;
+  // Sent with Content-Length when non-empty, and always for POST and PUT (an empty body then
+  // has Content-Length: 0, RFC 9110 §8.6). content_type, when set, becomes Content-Type.
+  std::string body;
+  std::string content_type;
   std::chrono::milliseconds timeout = kDefaultClientTimeout;
   std::size_t max_body_bytes = kDefaultClientMaxBodyBytes;
   // PEM trust anchors to use instead of the system store (tests, private PKI); "" = system.
@@ -45,7 +50,7 @@ struct ClientResponse {
 
 enum class ClientErrc {
   InvalidUrl,         // not absolute, scheme other than http/https, userinfo, no host
-  UnsupportedMethod,  // anything but GET
+  UnsupportedMethod,  // anything but GET, POST, PUT, DELETE
   Resolve,            // the host name did not resolve
   Connect,            // no endpoint accepted the connection (refused, unreachable)
   Tls,                // handshake failed: untrusted chain, host-name mismatch, protocol
@@ -59,6 +64,9 @@ struct ClientError {
   ClientErrc code;
   std::string message;  // for logs: the stage and the transport's reason
 };
+
+// The methods fetch performs.
+bool is_supported_method(bhttp::verb method);
 
 // "timeout", "body_too_large", ... for logs and metrics.
 std::string_view to_string(ClientErrc e);

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
@@ -49,6 +50,7 @@ class OneShotServer {
       if (ec || stopping_) return;
       std::string head;
       asio::read_until(socket, asio::dynamic_buffer(head), "\r\n\r\n", ec);
+      read_body(socket, head);
       head_.set_value(head);
       reply(socket, *this);
     });
@@ -63,11 +65,25 @@ class OneShotServer {
     thread_.join();
   }
 
+  // Appends the rest of a Content-Length body to `request` (read_until may have read part).
+  static void read_body(tcp::socket& socket, std::string& request) {
+    const std::size_t end = request.find("\r\n\r\n");
+    const std::size_t at = request.find("Content-Length: ");
+    if (end == std::string::npos || at == std::string::npos || at > end) return;
+    const std::size_t length = std::stoul(request.substr(at + 16));
+    const std::size_t have = request.size() - (end + 4);
+    if (have >= length) return;
+    std::string rest(length - have, '\0');
+    error_code ec;
+    asio::read(socket, asio::buffer(rest), ec);
+    request += rest;
+  }
+
   std::uint16_t port() const { return port_; }
   std::string url(std::string_view path = "/") const {
     return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
   }
-  // The request head the client sent.
+  // The request head the client sent, followed by its body when it had a Content-Length.
   std::string request_head() { return head_.get_future().get(); }
   void wait_released() { released_.wait(); }
 
@@ -233,11 +249,74 @@ TEST(HttpClient, RejectsUnusableRequestsBeforeConnecting) {
     ASSERT_FALSE(res) << c.url;
     EXPECT_EQ(res.error().code, c.code) << c.url;
   }
-  ClientRequest post = get("http://127.0.0.1:1/");
-  post.method = bhttp::verb::post;
-  auto res = fetch(post);
+  ClientRequest patch = get("http://127.0.0.1:1/");
+  patch.method = bhttp::verb::patch;
+  auto res = fetch(patch);
   ASSERT_FALSE(res);
   EXPECT_EQ(res.error().code, ClientErrc::UnsupportedMethod);
+}
+
+TEST(HttpClient, PostSendsTheBodyWithItsTypeAndLength) {
+  OneShotServer server(answer("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}"));
+  ClientRequest req = get(server.url("/oauth/token"));
+  req.method = bhttp::verb::post;
+  req.content_type = "application/x-www-form-urlencoded";
+  req.body = "grant_type=refresh_token&refresh_token=abc";
+  auto res = fetch(req);
+  ASSERT_TRUE(res) << res.error().message;
+  EXPECT_EQ(res->status, 201u);
+  const std::string head = server.request_head();
+  EXPECT_TRUE(head.starts_with("POST /oauth/token HTTP/1.1\r\n")) << head;
+  EXPECT_NE(head.find("Content-Type: application/x-www-form-urlencoded\r\n"), std::string::npos)
+      << head;
+  EXPECT_NE(head.find("Content-Length: 42\r\n"), std::string::npos) << head;
+  EXPECT_TRUE(head.ends_with("\r\n\r\ngrant_type=refresh_token&refresh_token=abc")) << head;
+}
+
+TEST(HttpClient, PutWithAnEmptyBodySaysContentLengthZero) {
+  OneShotServer server(answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+  ClientRequest req = get(server.url("/fhir/Patient/1"));
+  req.method = bhttp::verb::put;
+  auto res = fetch(req);
+  ASSERT_TRUE(res) << res.error().message;
+  const std::string head = server.request_head();
+  EXPECT_TRUE(head.starts_with("PUT /fhir/Patient/1 HTTP/1.1\r\n")) << head;
+  EXPECT_NE(head.find("Content-Length: 0\r\n"), std::string::npos) << head;
+}
+
+TEST(HttpClient, DeleteWithoutBodySendsNoContentHeaders) {
+  OneShotServer server(answer("HTTP/1.1 204 No Content\r\n\r\n"));
+  ClientRequest req = get(server.url("/fhir/Patient/1"));
+  req.method = bhttp::verb::delete_;
+  auto res = fetch(req);
+  ASSERT_TRUE(res) << res.error().message;
+  EXPECT_EQ(res->status, 204u);
+  EXPECT_EQ(res->body, "");
+  const std::string head = server.request_head();
+  EXPECT_TRUE(head.starts_with("DELETE /fhir/Patient/1 HTTP/1.1\r\n")) << head;
+  EXPECT_EQ(head.find("Content-Type"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
+}
+
+TEST(HttpClient, BodyTooLargeAppliesToPostAnswersToo) {
+  OneShotServer server(answer("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n" +
+                              std::string(5000, 'x')));
+  ClientRequest req = get(server.url());
+  req.method = bhttp::verb::post;
+  req.body = "a=b";
+  req.max_body_bytes = 1000;
+  auto res = fetch(req);
+  ASSERT_FALSE(res);
+  EXPECT_EQ(res.error().code, ClientErrc::BodyTooLarge);
+}
+
+TEST(HttpClient, SupportedMethods) {
+  EXPECT_TRUE(is_supported_method(bhttp::verb::get));
+  EXPECT_TRUE(is_supported_method(bhttp::verb::post));
+  EXPECT_TRUE(is_supported_method(bhttp::verb::put));
+  EXPECT_TRUE(is_supported_method(bhttp::verb::delete_));
+  EXPECT_FALSE(is_supported_method(bhttp::verb::patch));
+  EXPECT_FALSE(is_supported_method(bhttp::verb::connect));
 }
 
 TEST(HttpClient, HttpsVerifiesTheChainAndTheHostName) {
