@@ -198,7 +198,11 @@ std::string landing_page(const std::string& base_url) {
   };
   return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Ember</title>"
          "</head>\n<body><h1>Ember</h1><p>A SMART on FHIR R4 server (version " +
-         std::string(kVersion) + ").</p>\n<ul>\n" + link("/fhir", "FHIR base URL") +
+         std::string(kVersion) + ").</p>\n<ul>\n" +
+         link("/ehr", "EHR simulator (sign in, open a chart, launch apps)") +
+         link("/ehr/launcher", "launcher (sandbox)") +
+         link("/apps/sample/launch.html", "sample SMART app (standalone launch)") +
+         link("/fhir", "FHIR base URL") +
          link("/fhir/metadata", "CapabilityStatement") +
          link("/fhir/Patient", "patients (sample data)") +
          link("/fhir/Observation?patient=alice&amp;category=laboratory", "Alice's lab results") +
