@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libssl-dev libsqlite3-dev libcli11-dev libspdlog-dev libfmt-dev
   libargon2-dev libkainjow-mustache-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format curl wrk chromium
+  clang-format curl wrk chromium openssl
 )
 # node/npm: use the machine's own when present (any >= 18), else Debian's.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
