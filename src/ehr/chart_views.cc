@@ -299,6 +299,16 @@ std::string capitalized(std::string s) {
 
 mu::data list() { return mu::data{mu::data::type::list}; }
 
+// Sets `key` to one mustache item per element (built by `row`) and `has_<key>` to whether there
+// are any (an empty list is truthy in mustache, so sections test the flag).
+template <class T, class Row>
+void set_rows(mu::data& d, const std::string& key, const std::vector<T>& items, Row row) {
+  mu::data out = list();
+  for (const auto& item : items) out.push_back(row(item));
+  d.set(key, out);
+  d.set("has_" + key, !items.empty());
+}
+
 // The first character (a whole UTF-8 sequence) of a name, for a logo placeholder.
 std::string initial_of(const std::string& name) {
   if (name.empty()) return "?";
@@ -528,50 +538,38 @@ std::string render_chart(const PortalShell& shell, const ChartView& v) {
   d.set("encounters", encounters);
   d.set("has_encounters", !v.encounters.empty());
 
-  mu::data problems = list();
-  for (const auto& p : v.problems) {
+  set_rows(d, "problems", v.problems, [](const auto& p) {
     mu::data r;
     r.set("name", p.name);
     r.set("clinical_status", p.clinical_status);
     r.set("onset", p.onset);
-    problems.push_back(r);
-  }
-  d.set("problems", problems);
-  d.set("has_problems", !v.problems.empty());
+    return r;
+  });
 
-  mu::data meds = list();
-  for (const auto& m : v.medications) {
+  set_rows(d, "medications", v.medications, [](const auto& m) {
     mu::data r;
     r.set("medication", m.medication);
     r.set("dosage", m.dosage);
     r.set("status", m.status);
     r.set("authored", m.authored);
-    meds.push_back(r);
-  }
-  d.set("medications", meds);
-  d.set("has_medications", !v.medications.empty());
+    return r;
+  });
 
-  mu::data allergies = list();
-  for (const auto& a : v.allergies) {
+  set_rows(d, "allergy_rows", v.allergies, [](const auto& a) {
     mu::data r;
     r.set("substance", a.substance);
     r.set("criticality", a.criticality);
     r.set("reaction", a.reaction);
-    allergies.push_back(r);
-  }
-  d.set("allergy_rows", allergies);
-  d.set("has_allergy_rows", !v.allergies.empty());
+    return r;
+  });
 
-  mu::data vitals = list();
-  for (const auto& s : v.vitals) {
+  set_rows(d, "vitals", v.vitals, [](const auto& s) {
     mu::data r;
     r.set("kind", s.kind);
     r.set("value", s.value);
     r.set("date", s.date);
-    vitals.push_back(r);
-  }
-  d.set("vitals", vitals);
-  d.set("has_vitals", !v.vitals.empty());
+    return r;
+  });
   mu::data trends = list();
   bool has_trends = false;
   for (const auto& t : v.trends) {
