@@ -16,12 +16,20 @@ run: build
 	@mkdir -p var
 	$(BUILD_DIR)/ember serve --listen 127.0.0.1:$(PORT) --store sqlite:var/ember.db
 
+# Tests that need PostgreSQL run under scripts/with-pg.sh: a throwaway cluster, removed afterwards
+# (docs/testing.md). The C++ store tests read its URL from EMBER_TEST_PG.
 unit: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@./scripts/with-pg.sh ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+# Every e2e file on SQLite; then the store-level and FHIR/auth suites and the two-instance test
+# (tests/e2e/multi_instance.test.js) again on PostgreSQL.
+E2E_ENV = EMBER_BIN=$(abspath $(BUILD_DIR))/ember EMBER_CLIENT_BIN=$(abspath $(BUILD_DIR))/ember-client
+E2E_PG_FILES = tests/e2e/fhir_api.test.js $(sort $(wildcard tests/e2e/smart_*.test.js)) tests/e2e/multi_instance.test.js
 
 e2e: build
-	@EMBER_BIN=$(abspath $(BUILD_DIR))/ember EMBER_CLIENT_BIN=$(abspath $(BUILD_DIR))/ember-client \
-	  node --test --test-concurrency=1 tests/e2e/
+	@$(E2E_ENV) node --test --test-concurrency=1 tests/e2e/
+	@$(E2E_ENV) EMBER_TEST_STORE=postgres ./scripts/with-pg.sh \
+	  node --test --test-concurrency=1 $(E2E_PG_FILES)
 
 # The client library's example, built against the installed CMake package (docs/client-library.md).
 example: build

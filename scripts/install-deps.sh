@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libargon2-dev libkainjow-mustache-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format curl wrk chromium openssl
+  libpq-dev postgresql nginx
 )
 # node/npm: use the machine's own when present (any >= 18), else Debian's.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)
@@ -28,6 +29,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
+  # postgresql and nginx would start system services on install (and fail the install where
+  # that cannot work, e.g. port 80 taken, no init). The tests run their own throwaway instances
+  # (scripts/pg-cluster.sh, tests/e2e/lib/nginx.js), so refuse service starts for the install
+  # with a temporary policy-rc.d (invoke-rc.d(8)) unless the machine already has one.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# ember install-deps: no service starts during the install\nexit 101\n' |
+      $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 0755 "$policy"
+    trap '$SUDO rm -f "$policy"' EXIT
+  fi
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "app/commands.h"
 #include "core/clock.h"
@@ -29,18 +30,24 @@ struct ClientArgs {
 
 std::optional<store::ClientType> parse_type(const std::string& t) {
   if (t == "public") return store::ClientType::Public;
-  if (t == "confidential-symmetric" || t == "symmetric") return store::ClientType::ConfidentialSymmetric;
-  if (t == "confidential-asymmetric" || t == "asymmetric") return store::ClientType::ConfidentialAsymmetric;
+  if (t == "confidential-symmetric" || t == "symmetric")
+    return store::ClientType::ConfidentialSymmetric;
+  if (t == "confidential-asymmetric" || t == "asymmetric")
+    return store::ClientType::ConfidentialAsymmetric;
   if (t == "backend") return store::ClientType::Backend;
   return std::nullopt;
 }
 
 std::string type_name(store::ClientType t) {
   switch (t) {
-    case store::ClientType::Public: return "public";
-    case store::ClientType::ConfidentialSymmetric: return "confidential-symmetric";
-    case store::ClientType::ConfidentialAsymmetric: return "confidential-asymmetric";
-    case store::ClientType::Backend: return "backend";
+    case store::ClientType::Public:
+      return "public";
+    case store::ClientType::ConfidentialSymmetric:
+      return "confidential-symmetric";
+    case store::ClientType::ConfidentialAsymmetric:
+      return "confidential-asymmetric";
+    case store::ClientType::Backend:
+      return "backend";
   }
   return "?";
 }
@@ -87,7 +94,8 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
                 "sandbox: an EHR launch naming its user skips sign-in and consent (for CI)");
   // Only --auto-approve depends on the mode: the flag is refused when the mode is known to be
   // production (the authorization flow ignores it in production anyway).
-  add->add_option("--mode", args->mode, "sandbox or production (refuses --auto-approve in production)")
+  add->add_option("--mode", args->mode,
+                  "sandbox or production (refuses --auto-approve in production)")
       ->envname("EMBER_MODE");
   auto* list = clients->add_subcommand("list", "list registered apps");
   auto* show = clients->add_subcommand("show", "show one app");
@@ -112,6 +120,11 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
 
   for (auto* c : {add, list, show, rm, keys_list, keys_rotate, reg_create}) {
     c->add_option("--store", "store URL (default sqlite:var/ember.db)")->envname("EMBER_STORE");
+  }
+  for (auto* c : {keys_list, keys_rotate}) {
+    c->add_option("--key-encryption-key",
+                  "secret sealing the signing keys at rest (prefer EMBER_KEY_ENCRYPTION_KEY)")
+        ->envname("EMBER_KEY_ENCRYPTION_KEY");
   }
 
   return [=](const std::string& default_store) -> int {
@@ -163,7 +176,8 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
       if (*type == store::ClientType::ConfidentialSymmetric) {
         if (secret.empty() && args->generate_secret) secret = random->token(32);
         if (secret.empty()) {
-          std::cerr << "ember: a confidential-symmetric client needs --secret or --generate-secret\n";
+          std::cerr
+              << "ember: a confidential-symmetric client needs --secret or --generate-secret\n";
           return kExitUsage;
         }
         c.secret_hash = oauth::hash_password(secret, *random);
@@ -215,11 +229,23 @@ std::function<int(const std::string&)> add_admin_commands(CLI::App& app) {
       return kExitOk;
     }
     if (used == keys_rotate) {
-      if (!st.list_keys() || st.list_keys()->empty()) {
-        auto created = oauth::open_signing_keys(st, clock);  // first keys
-        if (!created) return kExitFailure;
+      std::optional<oauth::KeyEncryption> kek;
+      if (auto* o = used->get_option("--key-encryption-key"); o->count() > 0) {
+        auto k = oauth::KeyEncryption::from_secret(o->as<std::string>());
+        if (!k) {
+          std::cerr << "ember: " << k.error() << "\n";
+          return kExitFailure;
+        }
+        kek = *k;
       }
-      if (auto r = oauth::rotate_signing_keys(st, clock); !r) {
+      // Opening the keys creates the first ones, seals clear ones (with a key encryption key),
+      // and refuses sealed keys it cannot open, before anything new is written.
+      auto opened = oauth::open_signing_keys(st, clock, kek ? &*kek : nullptr);
+      if (!opened) {
+        std::cerr << "ember: " << opened.error() << "\n";
+        return kExitFailure;
+      }
+      if (auto r = oauth::rotate_signing_keys(st, clock, kek ? &*kek : nullptr); !r) {
         std::cerr << "ember: " << r.error() << "\n";
         return kExitFailure;
       }

@@ -30,8 +30,10 @@
 #include "http/server.h"
 #include "seed/seed.h"
 #include "oauth/auth_server.h"
+#include "oauth/signing_keys.h"
 #include "app/apps_file.h"
 #include "portal/portal.h"
+#include "proxy/proxy.h"
 #include "sampleapp/sample_app.h"
 #include "oauth/signing_keys.h"
 #include "store/auth_store.h"
@@ -260,7 +262,9 @@ void print_banner(const Config& cfg, const std::string& base_url, std::uint16_t 
             << (cfg.tls() ? " (TLS)" : "") << ", "
             << (cfg.mode == Mode::Sandbox ? "sandbox" : "production") << " mode, store "
             << s.describe() << "\n"
-            << "  FHIR base:  " << fhir << "\n"
+            << "  FHIR base:  " << fhir
+            << (cfg.upstream_fhir.empty() ? "" : "  (proxy to " + cfg.upstream_fhir + ")")
+            << "\n"
             << "  metadata:   " << fhir << "/metadata\n"
             << "  discovery:  " << fhir << "/.well-known/smart-configuration\n"
             << "  EHR:        " << base_url << "/ehr"
@@ -327,7 +331,19 @@ int serve(const Config& cfg) {
     }
     std::cout << "registered " << *loaded << " apps from " << cfg.apps_file << std::endl;
   }
-  auto keys = oauth::open_signing_keys(**auth, clock);
+  std::optional<oauth::KeyEncryption> kek;
+  if (!cfg.key_encryption_key.empty()) {
+    auto k = oauth::KeyEncryption::from_secret(cfg.key_encryption_key);
+    if (!k) {
+      std::cerr << "ember: " << k.error() << "\n";
+      return kExitFailure;
+    }
+    kek = *k;
+  } else if (cfg.mode == Mode::Production) {
+    std::cerr << "ember: warning: signing keys are stored in the clear; give "
+                 "EMBER_KEY_ENCRYPTION_KEY to seal them\n";
+  }
+  auto keys = oauth::open_signing_keys(**auth, clock, kek ? &*kek : nullptr);
   if (!keys) {
     std::cerr << "ember: signing keys: " << keys.error() << "\n";
     return kExitFailure;
@@ -356,9 +372,22 @@ int serve(const Config& cfg) {
     fhir_options.introspect_url = base_url + "/oauth/introspect";
     fhir_options.register_url = base_url + "/oauth/register";
   }
-  router.add_prefix(http::kAnyMethod, "/fhir",
-                    http::with_cors(fhir::make_fhir_handler(s, clock, *random, fhir_options)),
-                    "fhir");
+  http::Handler fhir_handler;
+  if (cfg.upstream_fhir.empty()) {
+    fhir_handler = fhir::make_fhir_handler(s, clock, *random, fhir_options);
+  } else {
+    // Proxy mode: the same authorizer and OAuth endpoints, the data from the upstream server.
+    proxy::ProxyOptions po;
+    po.base_url = fhir_options.base_url;
+    po.upstream_url = cfg.upstream_fhir;
+    po.timeout = std::chrono::seconds(cfg.upstream_timeout_s);
+    po.authorizer = fhir_options.authorizer;
+    po.security = {fhir_options.authorize_url, fhir_options.token_url, fhir_options.revoke_url,
+                   fhir_options.introspect_url, fhir_options.register_url,
+                   fhir_options.manage_url};
+    fhir_handler = proxy::make_proxy_handler(std::move(po));
+  }
+  router.add_prefix(http::kAnyMethod, "/fhir", http::with_cors(std::move(fhir_handler)), "fhir");
   add_operational_routes(router, s, base_url);
 
   server.stop_on_signals();

@@ -21,7 +21,7 @@ struct KeySpec {
   std::string_view help;
 };
 
-constexpr std::array<KeySpec, 17> kKeys = {{
+constexpr std::array<KeySpec, 20> kKeys = {{
     {"listen", "EMBER_LISTEN", false, "address:port to listen on (port 0 = any free port)"},
     {"base-url", "EMBER_BASE_URL", false,
      "public base URL (default: derived from --listen); iss/aud/redirects use it"},
@@ -42,6 +42,12 @@ constexpr std::array<KeySpec, 17> kKeys = {{
     {"launch-ttl", "EMBER_LAUNCH_TTL", false,
      "seconds an EHR launch handle stays valid before the app uses it"},
     {"apps", "EMBER_APPS", false, "JSON file of apps (clients) registered or updated at start"},
+    {"key-encryption-key", "EMBER_KEY_ENCRYPTION_KEY", false,
+     "secret (>= 32 chars) sealing the signing keys at rest (prefer the environment variable)"},
+    {"upstream-fhir", "EMBER_UPSTREAM_FHIR", false,
+     "proxy mode: forward FHIR requests to this FHIR base URL after enforcing the grant"},
+    {"upstream-timeout", "EMBER_UPSTREAM_TIMEOUT", false,
+     "seconds one upstream FHIR request may take before the client gets a 504"},
 }};
 constexpr std::string_view kConfigKey = "config";
 constexpr std::string_view kConfigEnv = "EMBER_CONFIG";
@@ -135,6 +141,14 @@ Result<void, ConfigError> apply(Config& c, Applied& applied, std::string_view ke
     return number(c.launch_ttl_s, 1, kMaxTimeoutSeconds, "1..3600");
   } else if (key == "apps") {
     c.apps_file = value;
+  } else if (key == "upstream-fhir") {
+    c.upstream_fhir = value;
+  } else if (key == "upstream-timeout") {
+    return number(c.upstream_timeout_s, 1, kMaxTimeoutSeconds, "1..3600 seconds");
+  } else if (key == "key-encryption-key") {
+    if (value.size() < 32)
+      return fail(error("key-encryption-key (from " + source + ") must be at least 32 characters"));
+    c.key_encryption_key = value;
   } else if (key == "fhir-auth") {
     if (value == "required") {
       c.fhir_auth_open = false;
@@ -359,6 +373,24 @@ Result<void, ConfigError> validate(Config& c) {
     c.base_url = *r;
   } else {
     c.base_url = derive_base_url(c, c.listen_port);
+  }
+  if (c.mode == Mode::Production && c.key_encryption_key.empty() &&
+      (c.store.starts_with("postgres://") || c.store.starts_with("postgresql://"))) {
+    return fail(
+        error("production mode on a shared PostgreSQL store needs key-encryption-key "
+              "(EMBER_KEY_ENCRYPTION_KEY), so the database holds no usable private keys"));
+  }
+  if (c.upstream_timeout_s < 1 || c.upstream_timeout_s > kMaxTimeoutSeconds) {
+    return fail(error("upstream-timeout must be 1..3600 seconds"));
+  }
+  if (!c.upstream_fhir.empty()) {
+    auto r = normalize_base_url(c.upstream_fhir);
+    if (!r) return fail(error("upstream-fhir: " + r.error().message));
+    c.upstream_fhir = *r;
+    // Forwarding to itself would recurse until every thread waits on itself.
+    if (c.upstream_fhir == c.fhir_base_url()) {
+      return fail(error("upstream-fhir '" + c.upstream_fhir + "' is this server's own FHIR base"));
+    }
   }
   if (c.mode == Mode::Production && c.fhir_auth_open) {
     return fail(error("fhir-auth=open is a sandbox convenience; production mode requires tokens"));

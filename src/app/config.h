@@ -50,6 +50,13 @@ struct Config {
   bool fhir_auth_open = false;
   int launch_ttl_s = 300;   // EHR launch handles: single-use and short-lived
   std::string apps_file;    // "" = none; JSON file of apps registered at start (app/apps_file.h)
+  // Proxy mode: the upstream FHIR base URL (validated, trailing '/' stripped) that /fhir requests
+  // are forwarded to after the grant is enforced (src/proxy/); "" = the built-in store serves.
+  std::string upstream_fhir;
+  int upstream_timeout_s = 30;  // one deadline per upstream request (connect to last byte)
+  // Seals the signing keys at rest (oauth/key_encryption.h); "" = keys stored in the clear.
+  // Never logged.
+  std::string key_encryption_key;
   Mode mode = Mode::Sandbox;
   std::string config_file;  // "" = none
 
@@ -76,7 +83,8 @@ class ConfigSource {
 
   // Every option: --listen, --base-url, --threads, --store, --tls-cert, --tls-key,
   // --max-header-bytes, --max-body-bytes, --read-timeout, --idle-timeout, --[no-]access-log,
-  // --[no-]seed-on-empty, --sample-patients, --mode, --fhir-auth, --launch-ttl, --apps, --config.
+  // --[no-]seed-on-empty, --sample-patients, --mode, --fhir-auth, --launch-ttl, --apps,
+  // --key-encryption-key, --upstream-fhir, --upstream-timeout, --config.
   void add_options(CLI::App& cmd);
   // Only --store and --config (commands that use the store but serve nothing).
   void add_store_options(CLI::App& cmd);

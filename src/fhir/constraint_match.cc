@@ -1,5 +1,5 @@
 // In-memory evaluation of store clauses against a resource's index rows: the same semantics as
-// the SQL in store/sqlite/search_sql.cc, used to check that a write stays within the policy's
+// the SQL in store/sql/search_sql.cc, used to check that a write stays within the policy's
 // constraints before it reaches the store.
 #include <algorithm>
 

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "fhir/access.h"
 #include "fhir/api.h"
 #include "fhir/outcome.h"
 #include "fhir/policy.h"
@@ -89,9 +90,5 @@ FhirError from_store_error(const store::StoreError& e);
 std::string etag_of(std::int64_t version);
 // Parses If-Match / version ETags: W/"3" or "3" → 3.
 std::optional<std::int64_t> parse_etag(std::string_view v);
-
-// Whether an indexed resource satisfies all clauses (for writes under a constrained policy).
-bool index_matches(const std::string& id, const store::IndexEntries& ix,
-                   const std::vector<store::Clause>& clauses);
 
 }  // namespace ember::fhir

@@ -2,6 +2,7 @@
 #include <map>
 #include <set>
 
+#include "fhir/access.h"
 #include "fhir/bundle.h"
 #include "fhir/datetime.h"
 #include "fhir/rest_internal.h"
@@ -51,6 +52,8 @@ std::string subset_elements(const std::string& json_text, const std::vector<std:
                             {"display", "Resource content has been reduced"}});
   return json::serialize_exact(out);
 }
+
+}  // namespace
 
 // The patient a compartment constraint confines `type` to: a clause whose every predicate is a
 // reference to the same Patient (or, for Patient itself, `_id`).
@@ -107,8 +110,6 @@ std::optional<std::string> names_other_patient(const std::string& type,
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 Outcome FhirApi::search(Call& c, const std::string& type, const http::QueryParams& params) {
   if (auto a = c.policy->allow(Interaction::SearchType, type); !a) return fail(a.error());

@@ -3,6 +3,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "core/random.h"
 #include "jose/jwk.h"
 #include "jose/jwks.h"
 #include "jose/jws.h"
@@ -13,8 +14,6 @@ namespace bj = boost::json;
 
 namespace {
 
-// How often an instance re-reads the key set from the store (rotation on another instance).
-constexpr std::int64_t kReloadEveryMs = 30'000;
 // An unknown kid triggers a reload at most this often (a flood of forged kids stays cheap).
 constexpr std::int64_t kUnknownKidReloadMs = 2'000;
 
@@ -26,19 +25,44 @@ Result<jose::Key, std::string> generate(jose::Alg alg) {
   return std::move(*key);
 }
 
-Result<void, std::string> add_new_key(store::AuthStore& store, const Clock& clock, jose::Alg alg) {
+// The private key as stored: sealed when there is a key encryption key.
+std::string at_rest(const std::string& pem, const std::string& kid, const KeyEncryption* kek) {
+  if (!kek) return pem;
+  auto random = make_system_random();
+  return kek->seal(pem, kid, *random);
+}
+
+// The PEM of a stored key (opening a sealed one).
+Result<std::string, std::string> pem_of(const store::KeyRecord& rec, const KeyEncryption* kek) {
+  if (!is_sealed(rec.private_pem)) return rec.private_pem;
+  if (!kek) {
+    return fail("signing key " + rec.kid +
+                " is encrypted in the store: give the key encryption key "
+                "(--key-encryption-key or EMBER_KEY_ENCRYPTION_KEY)");
+  }
+  auto pem = kek->open(rec.private_pem, rec.kid);
+  if (!pem) return fail("signing key " + rec.kid + ": " + pem.error());
+  return std::move(*pem);
+}
+
+Result<void, std::string> add_new_key(store::AuthStore& store, const Clock& clock, jose::Alg alg,
+                                      const KeyEncryption* kek) {
   auto key = generate(alg);
   if (!key) return fail(key.error());
   auto pem = key->private_pem();
   if (!pem) return fail(std::string(jose::to_string(pem.error())));
-  store::KeyRecord rec{key->kid(), std::string(jose::to_string(alg)), *pem, clock.now_ms(), 0};
+  store::KeyRecord rec{key->kid(), std::string(jose::to_string(alg)),
+                       at_rest(*pem, key->kid(), kek), clock.now_ms(), 0};
   if (auto r = store.put_key(rec); !r) return fail(r.error().message);
   return {};
 }
 
 class StoreSigningKeys final : public SigningKeys {
  public:
-  StoreSigningKeys(store::AuthStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+  StoreSigningKeys(store::AuthStore& store, const Clock& clock, const KeyEncryption* kek)
+      : store_(store),
+        clock_(clock),
+        kek_(kek ? std::optional<KeyEncryption>(*kek) : std::nullopt) {}
 
   Result<void, std::string> load() {
     auto records = store_.list_keys();
@@ -47,8 +71,10 @@ class StoreSigningKeys final : public SigningKeys {
     State next;
     for (const auto& rec : *records) {
       if (rec.retired_ms != 0 && rec.retired_ms + kRetiredKeyGraceMs < now) continue;
+      auto pem = pem_of(rec, kek_ ? &*kek_ : nullptr);
+      if (!pem) return fail(pem.error());
       auto alg = jose::parse_alg(rec.alg);
-      auto key = jose::Key::from_pem(rec.private_pem);
+      auto key = jose::Key::from_pem(*pem);
       if (!alg || !key) continue;
       key->set_kid(rec.kid);
       if (!key->pin_alg(*alg)) continue;
@@ -78,7 +104,7 @@ class StoreSigningKeys final : public SigningKeys {
   }
 
   Result<bj::object, std::string> verify_access_token(std::string_view jwt) override {
-    maybe_reload(kReloadEveryMs);
+    maybe_reload(kKeyReloadMs);
     auto verified = verify(jwt);
     if (!verified && verified.error() == jose::Error::KeyNotFound) {
       maybe_reload(kUnknownKidReloadMs);
@@ -92,7 +118,7 @@ class StoreSigningKeys final : public SigningKeys {
   }
 
   std::string jwks_json() override {
-    maybe_reload(kReloadEveryMs);
+    maybe_reload(kKeyReloadMs);
     std::shared_lock lock(mu_);
     return state_.jwks;
   }
@@ -124,7 +150,7 @@ class StoreSigningKeys final : public SigningKeys {
   }
 
   Result<std::string, std::string> sign(bool access, const bj::object& claims) {
-    maybe_reload(kReloadEveryMs);
+    maybe_reload(kKeyReloadMs);
     std::shared_lock lock(mu_);
     const auto& slot = access ? state_.access : state_.id_token;
     auto jws = jose::sign_compact(slot->key, access ? jose::Alg::ES256 : jose::Alg::RS256,
@@ -135,6 +161,7 @@ class StoreSigningKeys final : public SigningKeys {
 
   store::AuthStore& store_;
   const Clock& clock_;
+  std::optional<KeyEncryption> kek_;
   std::shared_mutex mu_;
   State state_;
 };
@@ -142,27 +169,33 @@ class StoreSigningKeys final : public SigningKeys {
 }  // namespace
 
 Result<std::unique_ptr<SigningKeys>, std::string> open_signing_keys(store::AuthStore& store,
-                                                                    const Clock& clock) {
+                                                                    const Clock& clock,
+                                                                    const KeyEncryption* kek) {
   auto records = store.list_keys();
   if (!records) return fail(records.error().message);
   bool has_es = false, has_rs = false;
-  for (const auto& r : *records) {
+  for (auto& r : *records) {
+    if (kek && !is_sealed(r.private_pem)) {  // keys stored before a key encryption key was given
+      r.private_pem = at_rest(r.private_pem, r.kid, kek);
+      if (auto put = store.put_key(r); !put) return fail(put.error().message);
+    }
     if (r.retired_ms != 0) continue;
     has_es |= r.alg == "ES256";
     has_rs |= r.alg == "RS256";
   }
   if (!has_es) {
-    if (auto r = add_new_key(store, clock, jose::Alg::ES256); !r) return fail(r.error());
+    if (auto r = add_new_key(store, clock, jose::Alg::ES256, kek); !r) return fail(r.error());
   }
   if (!has_rs) {
-    if (auto r = add_new_key(store, clock, jose::Alg::RS256); !r) return fail(r.error());
+    if (auto r = add_new_key(store, clock, jose::Alg::RS256, kek); !r) return fail(r.error());
   }
-  auto keys = std::make_unique<StoreSigningKeys>(store, clock);
+  auto keys = std::make_unique<StoreSigningKeys>(store, clock, kek);
   if (auto r = keys->load(); !r) return fail(r.error());
   return std::unique_ptr<SigningKeys>(std::move(keys));
 }
 
-Result<void, std::string> rotate_signing_keys(store::AuthStore& store, const Clock& clock) {
+Result<void, std::string> rotate_signing_keys(store::AuthStore& store, const Clock& clock,
+                                              const KeyEncryption* kek) {
   auto records = store.list_keys();
   if (!records) return fail(records.error().message);
   const std::int64_t now = clock.now_ms();
@@ -171,8 +204,8 @@ Result<void, std::string> rotate_signing_keys(store::AuthStore& store, const Clo
     rec.retired_ms = now;
     if (auto r = store.put_key(rec); !r) return fail(r.error().message);
   }
-  if (auto r = add_new_key(store, clock, jose::Alg::ES256); !r) return r;
-  return add_new_key(store, clock, jose::Alg::RS256);
+  if (auto r = add_new_key(store, clock, jose::Alg::ES256, kek); !r) return r;
+  return add_new_key(store, clock, jose::Alg::RS256, kek);
 }
 
 }  // namespace ember::oauth

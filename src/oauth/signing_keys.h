@@ -2,7 +2,9 @@
 // id_tokens (required by SMART/OIDC). Generated on first start and persisted in the auth store;
 // `ember keys rotate` adds new keys and retires the old ones, which stay in the JWKS until every
 // token they signed has expired. Every instance reloads the key set from the store periodically
-// and whenever it meets an unknown kid, so rotation on one instance reaches all.
+// and whenever it meets an unknown kid, so rotation on one instance reaches all. With a key
+// encryption key (oauth/key_encryption.h) the private halves are stored sealed, and keys found
+// in the clear are sealed when the keys are opened.
 #pragma once
 #include <boost/json.hpp>
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/result.h"
+#include "oauth/key_encryption.h"
 #include "store/auth_store.h"
 
 namespace ember::oauth {
@@ -29,10 +32,16 @@ class SigningKeys {
   virtual std::string jwks_json() = 0;
 };
 
-// Loads the keys (creating them if the store has none).
-Result<std::unique_ptr<SigningKeys>, std::string> open_signing_keys(store::AuthStore& store,
-                                                                    const Clock& clock);
+// How often an instance re-reads the key set from the store, so keys rotated through another
+// instance (or `ember keys rotate`) are published and used everywhere within this time.
+inline constexpr std::int64_t kKeyReloadMs = 5'000;
+
+// Loads the keys (creating them if the store has none). kek: seal keys at rest (null = keys are
+// stored in the clear; sealed keys in the store are then an error).
+Result<std::unique_ptr<SigningKeys>, std::string> open_signing_keys(
+    store::AuthStore& store, const Clock& clock, const KeyEncryption* kek = nullptr);
 // Generates new keys and retires the current ones (for `ember keys rotate`).
-Result<void, std::string> rotate_signing_keys(store::AuthStore& store, const Clock& clock);
+Result<void, std::string> rotate_signing_keys(store::AuthStore& store, const Clock& clock,
+                                              const KeyEncryption* kek = nullptr);
 
 }  // namespace ember::oauth

@@ -12,11 +12,12 @@
 #include <variant>
 #include <vector>
 
+#include "store/sql/db.h"
 #include "store/store.h"
 
 namespace ember::store::sqlite {
 
-using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+using Value = sql::Value;
 
 class Statement {
  public:
@@ -40,6 +41,7 @@ class Statement {
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_); }
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))

@@ -7,8 +7,9 @@ namespace ember::store::sqlite {
 StoreResult<std::string> sqlite_path(const std::string& url) {
   std::string path = url;
   if (path.starts_with("sqlite:")) path = path.substr(7);
-  if (path.starts_with("postgres://") || path.starts_with("postgresql://")) {
-    return fail(StoreError{StoreErrc::Invalid, "PostgreSQL is not supported by this build yet"});
+  if (path.find("://") != std::string::npos && !path.starts_with("file:")) {
+    return fail(StoreError{StoreErrc::Invalid,
+                           "unknown store URL scheme (expected sqlite:PATH or postgresql://…)"});
   }
   if (path.empty()) return fail(StoreError{StoreErrc::Invalid, "empty store URL"});
   return path;

@@ -1,6 +1,5 @@
-// The SQLite implementation of ResourceStore: WAL journal, one writer connection (writes are
-// serialized by a mutex, and across processes by SQLite's lock with a busy timeout), one
-// read-only connection per thread, prepared statements cached per connection.
+// The resource store (store/sql/resource_store.cc) on a SQLite file opened directly by path,
+// for tests and tools that want a private database without going through a store URL.
 #pragma once
 #include <memory>
 #include <string>
@@ -12,6 +11,6 @@ namespace ember::store::sqlite {
 
 // path: a file path, or ":memory:" (a private in-memory database: all work on one connection).
 StoreResult<std::unique_ptr<ResourceStore>> open_sqlite_store(const std::string& path,
-                                                             const Clock& clock);
+                                                              const Clock& clock);
 
 }  // namespace ember::store::sqlite

@@ -171,6 +171,29 @@ TEST(Config, ProductionNeedsHttpsAndDoesNotSeedByDefault) {
   EXPECT_TRUE(c->seed_on_empty);
 }
 
+TEST(Config, UpstreamFhirIsAValidatedBaseUrl) {
+  auto c = load({});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->upstream_fhir, "");
+  EXPECT_EQ(c->upstream_timeout_s, 30);
+  c = load({"--upstream-fhir", "http://10.0.0.5:9090/fhir/", "--upstream-timeout", "2"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->upstream_fhir, "http://10.0.0.5:9090/fhir");
+  EXPECT_EQ(c->upstream_timeout_s, 2);
+  c = load({}, {{"EMBER_UPSTREAM_FHIR", "https://fhir.example.org/r4"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->upstream_fhir, "https://fhir.example.org/r4");
+  for (const char* bad : {"fhir.example.org", "ftp://h/fhir", "http://h/fhir?x=1",
+                          "http://h/fhir#f", "http://user:pw@h/fhir"}) {
+    EXPECT_FALSE(load({"--upstream-fhir", bad})) << bad;
+  }
+  EXPECT_FALSE(load({"--upstream-timeout", "0"}));
+  // Its own FHIR base would forward to itself forever.
+  auto self = load({"--upstream-fhir", "http://127.0.0.1:8080/fhir"});
+  ASSERT_FALSE(self);
+  EXPECT_NE(self.error().message.find("own FHIR base"), std::string::npos);
+}
+
 TEST(Config, ConfigFileErrors) {
   EXPECT_FALSE(load({"--config", "/nonexistent/ember.toml"}));
   TempFile unknown("colour = \"blue\"\n");

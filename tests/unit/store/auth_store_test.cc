@@ -1,37 +1,31 @@
-#include "store/sqlite/auth_store.h"
+#include "store/auth_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <thread>
 #include <vector>
 
-#include "store/auth_store.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "backends.h"
 
 namespace ember::store {
 namespace {
 
-class AuthStoreTest : public ::testing::Test {
+// Every test runs on SQLite and on PostgreSQL (tests/unit/store/backends.h).
+class AuthStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-auth-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = open_auth_store(StoreOptions{"sqlite:" + db_path()});
+    EMBER_REQUIRE_DATABASE(db_);
+    auto s = open_auth_store(StoreOptions{db_.url()});
     ASSERT_TRUE(s) << s.error().message;
     store_ = std::move(*s);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::string db_path() const { return (dir_ / "t.db").string(); }
+  void TearDown() override { store_.reset(); }
+  // The database's URL: a second store opened on it is another instance sharing the state.
+  const std::string& url() const { return db_.url(); }
 
   static ClientRecord client(std::string id) {
     ClientRecord c;
@@ -86,7 +80,7 @@ class AuthStoreTest : public ::testing::Test {
     return r;
   }
 
-  std::filesystem::path dir_;
+  testing::TestDatabase db_{GetParam()};
   std::unique_ptr<AuthStore> store_;
 };
 
@@ -146,7 +140,7 @@ void expect_eq(const RefreshRecord& a, const RefreshRecord& b) {
   EXPECT_EQ(a.intent, b.intent);
 }
 
-TEST_F(AuthStoreTest, ClientRoundTripUpsertListDelete) {
+TEST_P(AuthStoreTest, ClientRoundTripUpsertListDelete) {
   auto missing = store_->get_client("app");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, StoreErrc::NotFound);
@@ -184,7 +178,7 @@ TEST_F(AuthStoreTest, ClientRoundTripUpsertListDelete) {
   EXPECT_EQ(store_->list_clients()->size(), 2u);
 }
 
-TEST_F(AuthStoreTest, UserRoundTripUpsertList) {
+TEST_P(AuthStoreTest, UserRoundTripUpsertList) {
   EXPECT_EQ(store_->get_user("alice").error().code, StoreErrc::NotFound);
   UserRecord alice{"alice", "$argon2id$a", "Alice Smith", UserRole::Patient, "Patient/alice"};
   UserRecord smith{"dr-smith", "$argon2id$s", "Dr. Sarah Smith", UserRole::Practitioner,
@@ -210,7 +204,7 @@ TEST_F(AuthStoreTest, UserRoundTripUpsertList) {
   EXPECT_EQ((*users)[1].fhir_user, "Practitioner/dr-smith");
 }
 
-TEST_F(AuthStoreTest, SessionRoundTripUpsertDelete) {
+TEST_P(AuthStoreTest, SessionRoundTripUpsertDelete) {
   EXPECT_EQ(store_->get_session("h").error().code, StoreErrc::NotFound);
   SessionRecord s{"h", "alice", "csrf-1", 1700000000, 123456};
   ASSERT_TRUE(store_->put_session(s));
@@ -229,7 +223,7 @@ TEST_F(AuthStoreTest, SessionRoundTripUpsertDelete) {
   EXPECT_TRUE(store_->delete_session("h"));
 }
 
-TEST_F(AuthStoreTest, PendingRoundTripReplaceDelete) {
+TEST_P(AuthStoreTest, PendingRoundTripReplaceDelete) {
   EXPECT_EQ(store_->get_pending("t").error().code, StoreErrc::NotFound);
   PendingAuthorization p{"t",
                          "app",
@@ -269,7 +263,7 @@ TEST_F(AuthStoreTest, PendingRoundTripReplaceDelete) {
   EXPECT_EQ(store_->get_pending("t").error().code, StoreErrc::NotFound);
 }
 
-TEST_F(AuthStoreTest, LaunchIsSingleUseAndStaysReadableAfterUse) {
+TEST_P(AuthStoreTest, LaunchIsSingleUseAndStaysReadableAfterUse) {
   LaunchRecord l;
   l.launch_hash = "launch-hash";
   l.client_id = "app";
@@ -302,7 +296,7 @@ TEST_F(AuthStoreTest, LaunchIsSingleUseAndStaysReadableAfterUse) {
   EXPECT_EQ(store_->get_launch("launch-hash").error().code, StoreErrc::NotFound);
 }
 
-TEST_F(AuthStoreTest, ConsumeCodeOnceThenAlreadyUsedThenMissing) {
+TEST_P(AuthStoreTest, ConsumeCodeOnceThenAlreadyUsedThenMissing) {
   CodeRecord c = code("code-hash");
   ASSERT_TRUE(store_->put_code(c));
 
@@ -325,11 +319,11 @@ TEST_F(AuthStoreTest, ConsumeCodeOnceThenAlreadyUsedThenMissing) {
   EXPECT_EQ(missing->first, ConsumeResult::NotFound);
 }
 
-// Half the threads go through a second store on the same file, as another instance would: the
-// write lock taken by BEGIN IMMEDIATE, not only the in-process mutex, must make the code
-// single-use.
-TEST_F(AuthStoreTest, ConsumeCodeIsSingleUseAcrossThreadsAndInstances) {
-  auto other = open_auth_store(StoreOptions{db_path()});
+// Half the threads go through a second store on the same database, as another instance would:
+// the database (BEGIN IMMEDIATE on SQLite, the conditional UPDATE on PostgreSQL), not only an
+// in-process mutex, must make the code single-use.
+TEST_P(AuthStoreTest, ConsumeCodeIsSingleUseAcrossThreadsAndInstances) {
+  auto other = open_auth_store(StoreOptions{url()});
   ASSERT_TRUE(other) << other.error().message;
   ASSERT_TRUE(store_->put_code(code("raced")));
   constexpr int kThreads = 8;
@@ -349,7 +343,7 @@ TEST_F(AuthStoreTest, ConsumeCodeIsSingleUseAcrossThreadsAndInstances) {
   EXPECT_EQ(used.load(), kThreads - 1);
 }
 
-TEST_F(AuthStoreTest, RefreshRoundTripAndRotation) {
+TEST_P(AuthStoreTest, RefreshRoundTripAndRotation) {
   EXPECT_EQ(store_->get_refresh("r1").error().code, StoreErrc::NotFound);
   RefreshRecord r1 = refresh("r1");
   ASSERT_TRUE(store_->put_refresh(r1));
@@ -373,7 +367,7 @@ TEST_F(AuthStoreTest, RefreshRoundTripAndRotation) {
   EXPECT_EQ(store_->get_refresh("r3").error().code, StoreErrc::NotFound);
 }
 
-TEST_F(AuthStoreTest, Revocation) {
+TEST_P(AuthStoreTest, Revocation) {
   EXPECT_FALSE(*store_->is_revoked("g1", "j1"));
   EXPECT_FALSE(*store_->is_revoked("", ""));
   ASSERT_TRUE(store_->revoke_grant("g1", 1000));
@@ -389,7 +383,7 @@ TEST_F(AuthStoreTest, Revocation) {
   EXPECT_EQ(store_->revoke_jti("", 1000).error().code, StoreErrc::Invalid);
 }
 
-TEST_F(AuthStoreTest, ConsentGetMissingAndUpsert) {
+TEST_P(AuthStoreTest, ConsentGetMissingAndUpsert) {
   auto none = store_->get_consent("app", "alice");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->has_value());
@@ -405,7 +399,7 @@ TEST_F(AuthStoreTest, ConsentGetMissingAndUpsert) {
   EXPECT_FALSE(store_->get_consent("other", "alice")->has_value());
 }
 
-TEST_F(AuthStoreTest, KeysListInCreationOrder) {
+TEST_P(AuthStoreTest, KeysListInCreationOrder) {
   ASSERT_TRUE(store_->list_keys()->empty());
   KeyRecord rsa{"k-rsa", "RS256", "-----BEGIN PRIVATE KEY-----\nB\n", 2000, 0};
   KeyRecord ec{"k-ec", "ES256", "-----BEGIN PRIVATE KEY-----\nA\n", 1000, 0};
@@ -425,7 +419,7 @@ TEST_F(AuthStoreTest, KeysListInCreationOrder) {
   EXPECT_EQ((*keys)[1].retired_ms, 0);
 }
 
-TEST_F(AuthStoreTest, PurgeExpiredDeletesOnlyExpiredRows) {
+TEST_P(AuthStoreTest, PurgeExpiredDeletesOnlyExpiredRows) {
   ASSERT_TRUE(store_->put_session({"s-old", "alice", "c", 1, 100}));
   ASSERT_TRUE(store_->put_session({"s-new", "alice", "c", 1, 101}));
   PendingAuthorization p;
@@ -470,14 +464,14 @@ TEST_F(AuthStoreTest, PurgeExpiredDeletesOnlyExpiredRows) {
   EXPECT_TRUE(store_->get_consent("app", "alice")->has_value());
 }
 
-TEST_F(AuthStoreTest, RevokeAgainKeepsLaterExpiry) {
+TEST_P(AuthStoreTest, RevokeAgainKeepsLaterExpiry) {
   ASSERT_TRUE(store_->revoke_grant("g", 500));
   ASSERT_TRUE(store_->revoke_grant("g", 100));
   ASSERT_TRUE(store_->purge_expired(200));
   EXPECT_TRUE(*store_->is_revoked("g", ""));
 }
 
-TEST_F(AuthStoreTest, ReadsOnOtherThreadsSeeCommittedWrites) {
+TEST_P(AuthStoreTest, ReadsOnOtherThreadsSeeCommittedWrites) {
   ASSERT_TRUE(store_->put_user({"u", "h", "U", UserRole::Patient, "Patient/u"}));
   std::thread([&] {
     auto got = store_->get_user("u");
@@ -488,12 +482,31 @@ TEST_F(AuthStoreTest, ReadsOnOtherThreadsSeeCommittedWrites) {
   std::thread([&] { EXPECT_EQ(store_->get_user("u")->display, "U2"); }).join();
 }
 
-TEST_F(AuthStoreTest, SecondInstanceOnSameFileSharesState) {
-  auto other = open_auth_store(StoreOptions{db_path()});  // plain path form
+TEST_P(AuthStoreTest, SecondInstanceOnSameFileSharesState) {
+  auto other = open_auth_store(StoreOptions{url()});  // plain path form
   ASSERT_TRUE(other) << other.error().message;
   ASSERT_TRUE(store_->put_code(code("shared")));
   EXPECT_EQ((*other)->consume_code("shared")->first, ConsumeResult::Ok);
   EXPECT_EQ(store_->consume_code("shared")->first, ConsumeResult::AlreadyUsed);
+}
+
+TEST_P(AuthStoreTest, OpensBeforeTheResourceStore) {
+  // SetUp opened the auth store on a fresh database; the resource store comes second.
+  auto resources = open_store(StoreOptions{url()});
+  ASSERT_TRUE(resources) << resources.error().message;
+  EXPECT_TRUE((*resources)->ping());
+  ASSERT_TRUE(store_->put_user({"u", "h", "U", UserRole::Patient, "Patient/u"}));
+  EXPECT_TRUE(store_->get_user("u"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuthStoreTest, ::testing::ValuesIn(testing::test_backends()),
+                         [](const auto& info) { return info.param; });
+
+ClientRecord client_for_open_test() {
+  ClientRecord c;
+  c.client_id = "app";
+  c.name = "App";
+  return c;
 }
 
 int schema_version(const std::string& path) {
@@ -504,27 +517,24 @@ int schema_version(const std::string& path) {
   return static_cast<int>((*st)->int64(0));
 }
 
-TEST_F(AuthStoreTest, OpensBeforeTheResourceStore) {
-  // SetUp opened the auth store on a fresh file; the resource store comes second.
-  auto resources = open_store(StoreOptions{"sqlite:" + db_path()});
-  ASSERT_TRUE(resources) << resources.error().message;
-  EXPECT_EQ(schema_version(db_path()), sqlite::migrations().back().version);
-  EXPECT_TRUE((*resources)->ping());
-  ASSERT_TRUE(store_->put_user({"u", "h", "U", UserRole::Patient, "Patient/u"}));
-  EXPECT_TRUE(store_->get_user("u"));
-}
+TEST(AuthStoreSqlite, OpensBeforeAndAfterTheResourceStore) {
+  testing::TestDatabase first("sqlite"), second("sqlite");
+  const std::string a = (first.dir() / "t.db").string(), b = (second.dir() / "t.db").string();
+  auto auth_a = open_auth_store(StoreOptions{"sqlite:" + a});
+  ASSERT_TRUE(auth_a) << auth_a.error().message;
+  auto resources_a = open_store(StoreOptions{a});
+  ASSERT_TRUE(resources_a) << resources_a.error().message;
+  EXPECT_EQ(schema_version(a), sqlite::migrations().back().version);
 
-TEST_F(AuthStoreTest, OpensAfterTheResourceStore) {
-  const std::string path = (dir_ / "resource-first.db").string();
-  auto resources = open_store(StoreOptions{path});
-  ASSERT_TRUE(resources) << resources.error().message;
-  auto auth = open_auth_store(StoreOptions{"sqlite:" + path});
-  ASSERT_TRUE(auth) << auth.error().message;
-  EXPECT_EQ(schema_version(path), sqlite::migrations().back().version);
+  auto resources_b = open_store(StoreOptions{b});
+  ASSERT_TRUE(resources_b) << resources_b.error().message;
+  auto auth_b = open_auth_store(StoreOptions{"sqlite:" + b});
+  ASSERT_TRUE(auth_b) << auth_b.error().message;
+  EXPECT_EQ(schema_version(b), sqlite::migrations().back().version);
   EXPECT_GE(sqlite::migrations().back().version, 3);
-  ASSERT_TRUE((*auth)->put_client(client("app")));
-  EXPECT_TRUE((*auth)->get_client("app"));
-  EXPECT_TRUE((*resources)->ping());
+  ASSERT_TRUE((*auth_b)->put_client(client_for_open_test()));
+  EXPECT_TRUE((*auth_b)->get_client("app"));
+  EXPECT_TRUE((*resources_b)->ping());
 }
 
 TEST(AuthStoreOpen, InMemoryAndBadUrls) {
@@ -533,7 +543,11 @@ TEST(AuthStoreOpen, InMemoryAndBadUrls) {
   ASSERT_TRUE((*mem)->put_consent({"app", "alice", "launch"}));
   EXPECT_EQ((**(*mem)->get_consent("app", "alice")).scope, "launch");
   EXPECT_EQ(open_auth_store(StoreOptions{""}).error().code, StoreErrc::Invalid);
-  EXPECT_EQ(open_auth_store(StoreOptions{"postgres://db/ember"}).error().code, StoreErrc::Invalid);
+  EXPECT_EQ(open_auth_store(StoreOptions{"mysql://db/ember"}).error().code, StoreErrc::Invalid);
+  // A PostgreSQL server that is not there: Unavailable, not a crash or a hang.
+  auto down = open_auth_store(StoreOptions{"postgresql://127.0.0.1:1/ember?connect_timeout=2"});
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().code, StoreErrc::Unavailable);
 }
 
 }  // namespace
@@ -542,9 +556,8 @@ TEST(AuthStoreOpen, InMemoryAndBadUrls) {
 namespace ember::store {
 namespace {
 
-TEST(AuthStoreV4, RegistrationMetadataReplayCacheAndInitialTokens) {
-  auto st = open_auth_store(StoreOptions{":memory:"});
-  ASSERT_TRUE(st) << st.error().message;
+TEST_P(AuthStoreTest, RegistrationMetadataReplayCacheAndInitialTokens) {
+  auto* st = &store_;
   ClientRecord c;
   c.client_id = "dyn";
   c.name = "Dynamic";

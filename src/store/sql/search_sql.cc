@@ -1,28 +1,39 @@
-#include "store/sqlite/search_sql.h"
+#include "store/sql/search_sql.h"
 
 #include <cmath>
 #include <limits>
 
-namespace ember::store::sqlite {
+namespace ember::store::sql {
 
 std::string_view index_table(ParamType type) {
   switch (type) {
-    case ParamType::String: return "idx_string";
-    case ParamType::Token: return "idx_token";
-    case ParamType::Reference: return "idx_ref";
-    case ParamType::Date: return "idx_date";
+    case ParamType::String:
+      return "idx_string";
+    case ParamType::Token:
+      return "idx_token";
+    case ParamType::Reference:
+      return "idx_ref";
+    case ParamType::Date:
+      return "idx_date";
     case ParamType::Number:
-    case ParamType::Quantity: return "idx_number";
-    case ParamType::Uri: return "idx_uri";
-    default: return "";
+    case ParamType::Quantity:
+      return "idx_number";
+    case ParamType::Uri:
+      return "idx_uri";
+    default:
+      return "";
   }
 }
 
-namespace {
+// SQLite compares the bytes as they are and any byte may follow: p + 0xFF is above every string
+// starting with p, since no UTF-8 byte is 0xFF. PostgreSQL refuses text that is not UTF-8, so
+// there the bound is p + U+10FFFF, the highest code point; only strings continuing p with that
+// very noncharacter fall outside.
+std::string prefix_upper(const std::string& p, Dialect dialect) {
+  return p + (dialect == Dialect::Sqlite ? "\xFF" : "\xF4\x8F\xBF\xBF");
+}
 
-// Upper bound for a prefix range on BINARY-collated UTF-8: every string starting with p sorts
-// below p + 0xFF, since no valid UTF-8 byte is 0xFF.
-std::string prefix_upper(const std::string& p) { return p + "\xFF"; }
+namespace {
 
 std::string like_escape(const std::string& s) {
   std::string out;
@@ -35,14 +46,15 @@ std::string like_escape(const std::string& s) {
 
 class Builder {
  public:
-  explicit Builder(const Query& q) : q_(q) {}
+  Builder(const Query& q, Dialect dialect) : q_(q), dialect_(dialect) {}
 
   StoreResult<std::string> where() {
-    // One selective clause drives the query through the rowid (`r.pk IN (subquery)`; the `+`
-    // keeps SQLite from scanning every resource of the type instead); every other predicate is
-    // a correlated EXISTS probe on (pk, param), so large, unselective sets (e.g. every
-    // laboratory Observation) are never materialized. An `_id` clause is best served by the
-    // (type, id) index, so then the type stays indexable.
+    // One selective clause drives the query through the rowid (`r.pk IN (subquery)`; in SQLite
+    // the unary `+` keeps the planner from scanning every resource of the type instead, while
+    // PostgreSQL's cost-based planner needs no hint and has no such syntax); every other
+    // predicate is a correlated EXISTS probe on (pk, param), so large, unselective sets (e.g.
+    // every laboratory Observation) are never materialized. An `_id` clause is best served by
+    // the (type, id) index, so then the type stays indexable.
     bool has_id = false;
     int best_rank = 100;
     for (std::size_t i = 0; i < q_.all_of.size(); ++i) {
@@ -57,8 +69,9 @@ class Builder {
       }
     }
     if (has_id) driver_ = kNoDriver;
-    std::string w = driver_ != kNoDriver ? "+r.type = ? AND +r.deleted = 0"
-                                         : "r.type = ? AND r.deleted = 0";
+    std::string w = driver_ != kNoDriver && dialect_ == Dialect::Sqlite
+                        ? "+r.type = ? AND +r.deleted = 0"
+                        : "r.type = ? AND r.deleted = 0";
     binds.emplace_back(q_.resource_type);
     for (std::size_t i = 0; i < q_.all_of.size(); ++i) {
       const auto& clause = q_.all_of[i];
@@ -85,43 +98,77 @@ class Builder {
                              std::int64_t slo, std::int64_t shi) {
     auto b = [&](std::int64_t v) { binds.emplace_back(v); };
     switch (prefix) {
-      case Prefix::Eq: b(slo); b(shi); return lo + " >= ? AND " + hi + " <= ?";
-      case Prefix::Ne: b(slo); b(shi); return "NOT (" + lo + " >= ? AND " + hi + " <= ?)";
-      case Prefix::Gt: b(shi); return hi + " > ?";
-      case Prefix::Lt: b(slo); return lo + " < ?";
-      case Prefix::Ge: b(slo); return hi + " >= ?";
-      case Prefix::Le: b(shi); return lo + " <= ?";
-      case Prefix::Sa: b(shi); return lo + " > ?";
-      case Prefix::Eb: b(slo); return hi + " < ?";
+      case Prefix::Eq:
+        b(slo);
+        b(shi);
+        return lo + " >= ? AND " + hi + " <= ?";
+      case Prefix::Ne:
+        b(slo);
+        b(shi);
+        return "NOT (" + lo + " >= ? AND " + hi + " <= ?)";
+      case Prefix::Gt:
+        b(shi);
+        return hi + " > ?";
+      case Prefix::Lt:
+        b(slo);
+        return lo + " < ?";
+      case Prefix::Ge:
+        b(slo);
+        return hi + " >= ?";
+      case Prefix::Le:
+        b(shi);
+        return lo + " <= ?";
+      case Prefix::Sa:
+        b(shi);
+        return lo + " > ?";
+      case Prefix::Eb:
+        b(slo);
+        return hi + " < ?";
       case Prefix::Ap: {
         // Approximately: overlap after widening the search range by 10% of its distance from
         // now-ish (we use its own width, at least one day).
         std::int64_t slack = std::max<std::int64_t>((shi - slo) / 10, 86'400'000);
-        b(shi + slack); b(slo - slack);
+        b(shi + slack);
+        b(slo - slack);
         return lo + " <= ? AND " + hi + " >= ?";
       }
     }
-    return "0";
+    return "1 = 0";
   }
 
   std::string number_condition(const Predicate& p, const std::string& col) {
     auto b = [&](double v) { binds.emplace_back(v); };
     switch (p.prefix) {
-      case Prefix::Eq: b(p.lo); b(p.hi); return col + " >= ? AND " + col + " < ?";
-      case Prefix::Ne: b(p.lo); b(p.hi); return "NOT (" + col + " >= ? AND " + col + " < ?)";
+      case Prefix::Eq:
+        b(p.lo);
+        b(p.hi);
+        return col + " >= ? AND " + col + " < ?";
+      case Prefix::Ne:
+        b(p.lo);
+        b(p.hi);
+        return "NOT (" + col + " >= ? AND " + col + " < ?)";
       case Prefix::Gt:
-      case Prefix::Sa: b(p.number); return col + " > ?";
+      case Prefix::Sa:
+        b(p.number);
+        return col + " > ?";
       case Prefix::Lt:
-      case Prefix::Eb: b(p.number); return col + " < ?";
-      case Prefix::Ge: b(p.number); return col + " >= ?";
-      case Prefix::Le: b(p.number); return col + " <= ?";
+      case Prefix::Eb:
+        b(p.number);
+        return col + " < ?";
+      case Prefix::Ge:
+        b(p.number);
+        return col + " >= ?";
+      case Prefix::Le:
+        b(p.number);
+        return col + " <= ?";
       case Prefix::Ap: {
         double d = std::fabs(p.number) * 0.1;
-        b(p.number - d); b(p.number + d);
+        b(p.number - d);
+        b(p.number + d);
         return col + " >= ? AND " + col + " <= ?";
       }
     }
-    return "0";
+    return "1 = 0";
   }
 
   // The driver: "r.pk IN (SELECT pk FROM <table> WHERE type = ? AND param = ? AND <cond>)";
@@ -152,14 +199,21 @@ class Builder {
     }
     if (p.prefix == Prefix::Ne) return kNoRank;
     switch (p.type) {
-      case ParamType::Reference: return 1;
-      case ParamType::Token: return p.code.empty() ? kNoRank : 2;
-      case ParamType::String: return 3;
-      case ParamType::Uri: return 4;
-      case ParamType::Date: return 5;
+      case ParamType::Reference:
+        return 1;
+      case ParamType::Token:
+        return p.code.empty() ? kNoRank : 2;
+      case ParamType::String:
+        return 3;
+      case ParamType::Uri:
+        return 4;
+      case ParamType::Date:
+        return 5;
       case ParamType::Number:
-      case ParamType::Quantity: return 6;
-      default: return kNoRank;
+      case ParamType::Quantity:
+        return 6;
+      default:
+        return kNoRank;
     }
   }
 
@@ -194,17 +248,17 @@ class Builder {
           cond = "exact = ?";
         } else if (p.modifier == Modifier::Contains) {
           binds.emplace_back("%" + like_escape(p.text) + "%");
-          cond = "norm LIKE ? ESCAPE '\\'";
+          cond = "norm " + like() + " ? ESCAPE '\\'";
         } else {
           binds.emplace_back(p.text);
-          binds.emplace_back(prefix_upper(p.text));
+          binds.emplace_back(prefix_upper(p.text, dialect_));
           cond = "norm >= ? AND norm < ?";
         }
         break;
       case ParamType::Token:
         if (p.modifier == Modifier::Text) {
           binds.emplace_back(p.text);
-          binds.emplace_back(prefix_upper(p.text));
+          binds.emplace_back(prefix_upper(p.text, dialect_));
           cond = "text >= ? AND text < ?";
           break;
         }
@@ -257,14 +311,14 @@ class Builder {
       case ParamType::Uri:
         if (p.modifier == Modifier::Below) {
           binds.emplace_back(p.text);
-          binds.emplace_back(prefix_upper(p.text));
+          binds.emplace_back(prefix_upper(p.text, dialect_));
           cond = "value >= ? AND value < ?";
         } else if (p.modifier == Modifier::Above) {
           binds.emplace_back(p.text);
           cond = "substr(?, 1, length(value)) = value";
         } else if (p.modifier == Modifier::Contains) {
           binds.emplace_back("%" + like_escape(p.text) + "%");
-          cond = "value LIKE ? ESCAPE '\\'";
+          cond = "value " + like() + " ? ESCAPE '\\'";
         } else {
           binds.emplace_back(p.text);
           cond = "value = ?";
@@ -280,7 +334,12 @@ class Builder {
     return in_index(table, p.param, cond, negate, std::move(cond_binds));
   }
 
+  // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE does the same under
+  // the "C" collation of the index columns (and only for ASCII).
+  std::string like() const { return dialect_ == Dialect::Sqlite ? "LIKE" : "ILIKE"; }
+
   const Query& q_;
+  Dialect dialect_;
 };
 
 constexpr std::string_view kFrom =
@@ -288,8 +347,8 @@ constexpr std::string_view kFrom =
 
 }  // namespace
 
-StoreResult<SqlQuery> build_search_sql(const Query& q) {
-  Builder b(q);
+StoreResult<SqlQuery> build_search_sql(const Query& q, Dialect dialect) {
+  Builder b(q, dialect);
   auto w = b.where();
   if (!w) return fail(w.error());
   std::string order;
@@ -304,13 +363,25 @@ StoreResult<SqlQuery> build_search_sql(const Query& q) {
       std::string_view table = index_table(s.type);
       std::string col;
       switch (s.type) {
-        case ParamType::String: col = "norm"; break;
-        case ParamType::Token: col = "code"; break;
-        case ParamType::Reference: col = "target_id"; break;
-        case ParamType::Date: col = s.descending ? "hi" : "lo"; break;
+        case ParamType::String:
+          col = "norm";
+          break;
+        case ParamType::Token:
+          col = "code";
+          break;
+        case ParamType::Reference:
+          col = "target_id";
+          break;
+        case ParamType::Date:
+          col = s.descending ? "hi" : "lo";
+          break;
         case ParamType::Number:
-        case ParamType::Quantity: col = "value"; break;
-        case ParamType::Uri: col = "value"; break;
+        case ParamType::Quantity:
+          col = "value";
+          break;
+        case ParamType::Uri:
+          col = "value";
+          break;
         default:
           return fail(StoreError{StoreErrc::Invalid, "cannot sort by " + s.param});
       }
@@ -333,11 +404,11 @@ StoreResult<SqlQuery> build_search_sql(const Query& q) {
   return out;
 }
 
-StoreResult<SqlQuery> build_count_sql(const Query& q) {
-  Builder b(q);
+StoreResult<SqlQuery> build_count_sql(const Query& q, Dialect dialect) {
+  Builder b(q, dialect);
   auto w = b.where();
   if (!w) return fail(w.error());
   return SqlQuery{"SELECT COUNT(*) FROM resources r WHERE " + *w, std::move(b.binds)};
 }
 
-}  // namespace ember::store::sqlite
+}  // namespace ember::store::sql

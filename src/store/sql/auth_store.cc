@@ -1,21 +1,17 @@
-#include "store/sqlite/auth_store.h"
-
+// The authorization server's store (store/auth_store.h) written once over sql::Backend, for
+// SQLite and PostgreSQL alike: column lists and record <-> row conversions, and the operations.
+// Every read-modify-write is a conditional statement (UPDATE … WHERE used = 0, INSERT … ON
+// CONFLICT DO NOTHING) whose changed-row count decides, so it is atomic on both databases and
+// across instances sharing one.
 #include <array>
 #include <boost/json.hpp>
-#include <chrono>
-#include <mutex>
 #include <span>
-#include <thread>
-#include <type_traits>
-#include <unordered_map>
 #include <utility>
 
-#include "core/metrics.h"
-#include "store/sqlite/connection.h"
-#include "store/sqlite/migrations.h"
-#include "store/sqlite/shared.h"
+#include "store/op_timer.h"
+#include "store/sql/stores.h"
 
-namespace ember::store::sqlite {
+namespace ember::store::sql {
 
 namespace {
 
@@ -110,10 +106,14 @@ std::int64_t flag(bool b) {
 // Column lists and the matching record <-> row conversions (same order).
 
 constexpr std::array<std::string_view, 17> kClientCols = {
-    "client_id",      "name",        "type",        "secret_hash",
-    "redirect_uris",  "launch_url",  "allowed_scopes", "jwks",
-    "jwks_uri",       "allowed_origins", "created_ms", "auth_method",
-    "grant_types",    "registration_token_hash", "logo_uri", "contacts",
+    "client_id",      "name",
+    "type",           "secret_hash",
+    "redirect_uris",  "launch_url",
+    "allowed_scopes", "jwks",
+    "jwks_uri",       "allowed_origins",
+    "created_ms",     "auth_method",
+    "grant_types",    "registration_token_hash",
+    "logo_uri",       "contacts",
     "auto_approve"};
 
 std::vector<Value> row_of(const ClientRecord& c) {
@@ -136,7 +136,7 @@ std::vector<Value> row_of(const ClientRecord& c) {
           flag(c.auto_approve)};
 }
 
-StoreResult<ClientRecord> client_from(const Statement& s) {
+StoreResult<ClientRecord> client_from(const Row& s) {
   ClientRecord c;
   c.client_id = s.text(0);
   c.name = s.text(1);
@@ -175,7 +175,7 @@ std::vector<Value> row_of(const UserRecord& u) {
   return {u.username, u.password_hash, u.display, std::string(role_name(u.role)), u.fhir_user};
 }
 
-StoreResult<UserRecord> user_from(const Statement& s) {
+StoreResult<UserRecord> user_from(const Row& s) {
   auto role = role_from(s.text(3));
   if (!role) return fail(role.error());
   return UserRecord{s.text(0), s.text(1), s.text(2), *role, s.text(4)};
@@ -188,7 +188,7 @@ std::vector<Value> row_of(const SessionRecord& r) {
   return {r.id_hash, r.username, r.csrf, r.auth_time_s, r.expires_ms};
 }
 
-StoreResult<SessionRecord> session_from(const Statement& s) {
+StoreResult<SessionRecord> session_from(const Row& s) {
   return SessionRecord{s.text(0), s.text(1), s.text(2), s.int64(3), s.int64(4)};
 }
 
@@ -202,18 +202,17 @@ std::vector<Value> row_of(const PendingAuthorization& p) {
           p.patient_id, p.encounter_id, p.session_hash,   p.expires_ms};
 }
 
-StoreResult<PendingAuthorization> pending_from(const Statement& s) {
+StoreResult<PendingAuthorization> pending_from(const Row& s) {
   return PendingAuthorization{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4),  s.text(5),
                               s.text(6), s.text(7), s.text(8), s.text(9), s.text(10), s.int64(11)};
 }
 
 // codes.used is not in the record: it is set only by consume_code.
 constexpr std::array<std::string_view, 20> kCodeCols = {
-    "code_hash",           "grant_id",        "client_id",   "redirect_uri",
-    "code_challenge",      "username",        "scope",       "patient_id",
-    "encounter_id",        "fhir_user",       "nonce",       "session_hash",
-    "need_patient_banner", "smart_style_url", "auth_time_s", "expires_ms",
-    "aud",                 "fhir_context",    "intent",      "simulate"};
+    "code_hash",  "grant_id",     "client_id",           "redirect_uri",    "code_challenge",
+    "username",   "scope",        "patient_id",          "encounter_id",    "fhir_user",
+    "nonce",      "session_hash", "need_patient_banner", "smart_style_url", "auth_time_s",
+    "expires_ms", "aud",          "fhir_context",        "intent",          "simulate"};
 
 std::vector<Value> row_of(const CodeRecord& c) {
   return {c.code_hash,
@@ -238,7 +237,7 @@ std::vector<Value> row_of(const CodeRecord& c) {
           c.simulate};
 }
 
-StoreResult<CodeRecord> code_from(const Statement& s) {
+StoreResult<CodeRecord> code_from(const Row& s) {
   CodeRecord c;
   c.code_hash = s.text(0);
   c.grant_id = s.text(1);
@@ -264,17 +263,17 @@ StoreResult<CodeRecord> code_from(const Statement& s) {
 }
 
 constexpr std::array<std::string_view, 11> kLaunchCols = {
-    "launch_hash", "client_id",           "username",        "patient_id",
-    "encounter_id", "fhir_context",       "intent",          "need_patient_banner",
-    "smart_style_url", "simulate",        "expires_ms"};
+    "launch_hash",     "client_id",    "username",  "patient_id",
+    "encounter_id",    "fhir_context", "intent",    "need_patient_banner",
+    "smart_style_url", "simulate",     "expires_ms"};
 
 std::vector<Value> row_of(const LaunchRecord& l) {
-  return {l.launch_hash,  l.client_id,    l.username, l.patient_id,
-          l.encounter_id, l.fhir_context, l.intent,   flag(l.need_patient_banner),
-          l.smart_style_url, l.simulate,  l.expires_ms};
+  return {l.launch_hash,     l.client_id,    l.username,  l.patient_id,
+          l.encounter_id,    l.fhir_context, l.intent,    flag(l.need_patient_banner),
+          l.smart_style_url, l.simulate,     l.expires_ms};
 }
 
-StoreResult<LaunchRecord> launch_from(const Statement& s) {
+StoreResult<LaunchRecord> launch_from(const Row& s) {
   LaunchRecord l;
   l.launch_hash = s.text(0);
   l.client_id = s.text(1);
@@ -300,11 +299,11 @@ std::vector<Value> row_of(const RefreshRecord& r) {
   return {
       r.token_hash,      r.grant_id,     r.client_id,  r.username,     r.scope,
       r.patient_id,      r.encounter_id, r.fhir_user,  r.session_hash, flag(r.need_patient_banner),
-      r.smart_style_url, r.auth_time_s,  r.expires_ms, flag(r.used), r.aud,
+      r.smart_style_url, r.auth_time_s,  r.expires_ms, flag(r.used),   r.aud,
       r.fhir_context,    r.intent};
 }
 
-StoreResult<RefreshRecord> refresh_from(const Statement& s) {
+StoreResult<RefreshRecord> refresh_from(const Row& s) {
   RefreshRecord r;
   r.token_hash = s.text(0);
   r.grant_id = s.text(1);
@@ -332,7 +331,7 @@ std::vector<Value> row_of(const ConsentRecord& c) {
   return {c.client_id, c.username, c.scope};
 }
 
-StoreResult<ConsentRecord> consent_from(const Statement& s) {
+StoreResult<ConsentRecord> consent_from(const Row& s) {
   return ConsentRecord{s.text(0), s.text(1), s.text(2)};
 }
 
@@ -343,61 +342,8 @@ std::vector<Value> row_of(const KeyRecord& k) {
   return {k.kid, k.alg, k.private_pem, k.created_ms, k.retired_ms};
 }
 
-StoreResult<KeyRecord> key_from(const Statement& s) {
+StoreResult<KeyRecord> key_from(const Row& s) {
   return KeyRecord{s.text(0), s.text(1), s.text(2), s.int64(3), s.int64(4)};
-}
-
-// Statement helpers.
-
-StoreResult<void> execute(Connection& db, const std::string& sql, const std::vector<Value>& binds,
-                          std::string_view what) {
-  auto st = db.prepare(sql);
-  if (!st) return fail(st.error());
-  (*st)->bind_all(binds);
-  if ((*st)->step() != SQLITE_DONE) return fail(db.error(what));
-  return {};
-}
-
-// The record type a row reader produces (Read: const Statement& -> StoreResult<T>).
-template <class Read>
-using RowOf = typename std::invoke_result_t<Read, const Statement&>::value_type;
-
-template <class Read>
-StoreResult<std::optional<RowOf<Read>>> query_one(Connection& db, const std::string& sql,
-                                                  const std::vector<Value>& binds,
-                                                  std::string_view what, Read read) {
-  auto st = db.prepare(sql);
-  if (!st) return fail(st.error());
-  (*st)->bind_all(binds);
-  int rc = (*st)->step();
-  if (rc == SQLITE_DONE) return std::nullopt;
-  if (rc != SQLITE_ROW) return fail(db.error(what));
-  auto row = read(**st);
-  if (!row) return fail(row.error());
-  return std::move(*row);
-}
-
-template <class Read>
-StoreResult<std::vector<RowOf<Read>>> query_all(Connection& db, const std::string& sql,
-                                                std::string_view what, Read read) {
-  auto st = db.prepare(sql);
-  if (!st) return fail(st.error());
-  std::vector<RowOf<Read>> out;
-  for (;;) {
-    int rc = (*st)->step();
-    if (rc == SQLITE_DONE) return out;
-    if (rc != SQLITE_ROW) return fail(db.error(what));
-    auto row = read(**st);
-    if (!row) return fail(row.error());
-    out.push_back(std::move(*row));
-  }
-}
-
-template <class T>
-StoreResult<T> required(StoreResult<std::optional<T>> r, std::string what) {
-  if (!r) return fail(r.error());
-  if (!*r) return fail(StoreError{StoreErrc::NotFound, std::move(what)});
-  return std::move(**r);
 }
 
 // The SQL, built once from the column lists.
@@ -413,12 +359,9 @@ struct Sql {
   std::string put_pending = upsert_sql("pending_authorizations", kPendingCols, 1);
   std::string get_pending = select_sql("pending_authorizations", kPendingCols) + " WHERE txn = ?";
   std::string put_launch = upsert_sql("launches", kLaunchCols, 1);
-  // `used` follows the record's columns (see consume_launch).
-  std::string get_launch =
-      "SELECT " + join(kLaunchCols) + ", used FROM launches WHERE launch_hash = ?";
+  std::string get_launch = select_sql("launches", kLaunchCols) + " WHERE launch_hash = ?";
   std::string put_code = upsert_sql("codes", kCodeCols, 1);
-  // `used` follows the record's columns (see consume_code).
-  std::string get_code = "SELECT " + join(kCodeCols) + ", used FROM codes WHERE code_hash = ?";
+  std::string get_code = select_sql("codes", kCodeCols) + " WHERE code_hash = ?";
   std::string put_refresh = upsert_sql("refresh_tokens", kRefreshCols, 1);
   std::string get_refresh = select_sql("refresh_tokens", kRefreshCols) + " WHERE token_hash = ?";
   std::string put_consent = upsert_sql("consents", kConsentCols, 2);
@@ -433,70 +376,78 @@ const Sql& sql() {
   return s;
 }
 
-class SqliteAuthStore final : public AuthStore {
- public:
-  SqliteAuthStore(std::string path, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), in_memory_(path_ == ":memory:"), writer_(std::move(writer)) {}
+template <class T>
+StoreResult<T> required(StoreResult<std::optional<T>> r, std::string what) {
+  if (!r) return fail(r.error());
+  if (!*r) return fail(StoreError{StoreErrc::NotFound, std::move(what)});
+  return std::move(**r);
+}
 
-  // The helpers come before the overrides: g++ must see their deduced return types first.
+// "Revoke again" keeps the later expiry (CASE, not MAX(a, b): the two-argument form is SQLite's).
+std::string revoke_sql(std::string_view table, std::string_view key) {
+  const std::string t(table);
+  return "INSERT INTO " + t + " (" + std::string(key) + ", until_ms) VALUES (?, ?) ON CONFLICT (" +
+         std::string(key) + ") DO UPDATE SET until_ms = CASE WHEN " + t +
+         ".until_ms > excluded.until_ms THEN " + t + ".until_ms ELSE excluded.until_ms END";
+}
+
+class SqlAuthStore final : public AuthStore {
+ public:
+  explicit SqlAuthStore(std::shared_ptr<Backend> backend) : backend_(std::move(backend)) {}
+
  private:
-  StoreResult<void> write(const std::string& sql, const std::vector<Value>& binds,
-                          std::string_view what) {
-    std::lock_guard lock(write_mu_);
-    return execute(*writer_, sql, binds, what);
+  // One statement, committed on its own.
+  StoreResult<void> write(const std::string& sql, std::vector<Value> binds, std::string_view what) {
+    return backend_->write([&](Db& db) -> StoreResult<void> {
+      auto r = db.exec(sql, binds, what);
+      if (!r) return fail(r.error());
+      return {};
+    });
   }
 
   template <class Read>
   StoreResult<std::optional<RowOf<Read>>> read_one(const std::string& sql,
                                                    const std::vector<Value>& binds,
                                                    std::string_view what, Read read) {
-    return with_reader([&](Connection& db) { return query_one(db, sql, binds, what, read); });
+    return read_value<std::optional<RowOf<Read>>>(
+        *backend_, [&](Db& db) { return query_one(db, sql, binds, what, read); });
   }
 
-  // Runs fn inside BEGIN IMMEDIATE … COMMIT on the writer: the write lock is taken before the
-  // first read, so a read-modify-write cannot interleave with another instance's.
-  template <class Fn>
-  auto in_transaction(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
-    std::lock_guard lock(write_mu_);
-    Connection& db = *writer_;
-    if (auto r = db.exec("BEGIN IMMEDIATE"); !r) {
-      return fail(StoreError{StoreErrc::Unavailable, r.error().message});
-    }
-    auto r = fn(db);
-    if (!r) {
-      (void)db.exec("ROLLBACK");
-      return r;
-    }
-    if (auto c = db.exec("COMMIT"); !c) {
-      (void)db.exec("ROLLBACK");
-      return fail(c.error());
-    }
-    return r;
+  template <class Read>
+  StoreResult<std::vector<RowOf<Read>>> read_all(const std::string& sql, std::string_view what,
+                                                 Read read) {
+    return read_value<std::vector<RowOf<Read>>>(
+        *backend_, [&](Db& db) { return query_all(db, sql, {}, what, read); });
   }
 
-  // Runs fn on this thread's read-only connection (or the writer for in-memory databases).
-  template <class Fn>
-  auto with_reader(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
-    if (in_memory_) {
-      std::lock_guard lock(write_mu_);
-      return fn(*writer_);
-    }
-    auto db = reader();
-    if (!db) return fail(db.error());
-    return fn(**db);
+  // Marks one single-use row (code, launch) used and returns it: the conditional UPDATE decides,
+  // so two instances consuming the same row at once get one Ok and one AlreadyUsed.
+  template <class Record, class Read>
+  StoreResult<std::pair<ConsumeResult, Record>> consume_once(std::string_view table,
+                                                             std::string_view key_col,
+                                                             const std::string& select,
+                                                             const std::string& key,
+                                                             std::string_view what, Read read) {
+    using Out = std::pair<ConsumeResult, Record>;
+    const std::string mark = "UPDATE " + std::string(table) + " SET used = 1 WHERE " +
+                             std::string(key_col) + " = ? AND used = 0";
+    return transaction_value<Out>(*backend_, [&](Db& db) -> StoreResult<Out> {
+      auto row = query_one(db, select, {key}, what, read);
+      if (!row) return fail(row.error());
+      if (!*row) return Out{ConsumeResult::NotFound, Record{}};
+      auto changed = db.exec(mark, {key}, what);
+      if (!changed) return fail(changed.error());
+      return Out{*changed == 1 ? ConsumeResult::Ok : ConsumeResult::AlreadyUsed, std::move(**row)};
+    });
   }
 
-  // The store owns its readers (unlike a thread_local cache) so they close with it.
-  StoreResult<Connection*> reader() {
-    std::lock_guard lock(readers_mu_);
-    auto& slot = readers_[std::this_thread::get_id()];
-    if (!slot) {
-      auto c = Connection::open(path_, /*read_only=*/true);
-      if (!c) return fail(c.error());
-      (void)(*c)->exec("PRAGMA query_only = 1");
-      slot = std::move(*c);
-    }
-    return slot.get();
+  StoreResult<bool> exists(const std::string& sql, const std::vector<Value>& binds,
+                           std::string_view what) {
+    return read_value<bool>(*backend_, [&](Db& db) -> StoreResult<bool> {
+      auto n = query_int(db, sql, binds, what);
+      if (!n) return fail(n.error());
+      return *n > 0;
+    });
   }
 
  public:
@@ -512,9 +463,7 @@ class SqliteAuthStore final : public AuthStore {
   }
   StoreResult<std::vector<ClientRecord>> list_clients() override {
     OpTimer t("auth_list_clients");
-    return with_reader([&](Connection& db) {
-      return query_all(db, sql().list_clients, "list clients", client_from);
-    });
+    return read_all(sql().list_clients, "list clients", client_from);
   }
   StoreResult<void> delete_client(const std::string& client_id) override {
     OpTimer t("auth_delete_client");
@@ -533,8 +482,7 @@ class SqliteAuthStore final : public AuthStore {
   }
   StoreResult<std::vector<UserRecord>> list_users() override {
     OpTimer t("auth_list_users");
-    return with_reader(
-        [&](Connection& db) { return query_all(db, sql().list_users, "list users", user_from); });
+    return read_all(sql().list_users, "list users", user_from);
   }
 
   // Sessions.
@@ -566,7 +514,6 @@ class SqliteAuthStore final : public AuthStore {
     return write("DELETE FROM pending_authorizations WHERE txn = ?", {txn}, "delete pending");
   }
 
-  // Codes.
   // EHR launch contexts.
   StoreResult<void> put_launch(const LaunchRecord& l) override {
     OpTimer t("auth_put_launch");
@@ -575,33 +522,15 @@ class SqliteAuthStore final : public AuthStore {
   StoreResult<std::pair<ConsumeResult, LaunchRecord>> consume_launch(
       const std::string& launch_hash) override {
     OpTimer t("auth_consume_launch");
-    using Out = std::pair<ConsumeResult, LaunchRecord>;
-    return in_transaction([&](Connection& db) -> StoreResult<Out> {
-      auto row = query_one(
-          db, sql().get_launch, {launch_hash}, "consume launch",
-          [](const Statement& s) -> StoreResult<std::pair<bool, LaunchRecord>> {
-            auto l = launch_from(s);
-            if (!l) return fail(l.error());
-            return std::pair{s.int64(static_cast<int>(kLaunchCols.size())) != 0, std::move(*l)};
-          });
-      if (!row) return fail(row.error());
-      if (!*row) return Out{ConsumeResult::NotFound, LaunchRecord{}};
-      auto& [used, record] = **row;
-      if (used) return Out{ConsumeResult::AlreadyUsed, std::move(record)};
-      if (auto r = execute(db, "UPDATE launches SET used = 1 WHERE launch_hash = ?",
-                           {launch_hash}, "consume launch");
-          !r) {
-        return fail(r.error());
-      }
-      return Out{ConsumeResult::Ok, std::move(record)};
-    });
+    return consume_once<LaunchRecord>("launches", "launch_hash", sql().get_launch, launch_hash,
+                                      "consume launch", launch_from);
   }
   StoreResult<LaunchRecord> get_launch(const std::string& launch_hash) override {
     OpTimer t("auth_get_launch");
-    return required(read_one(sql().get_launch, {launch_hash}, "get launch", launch_from),
-                    "launch");
+    return required(read_one(sql().get_launch, {launch_hash}, "get launch", launch_from), "launch");
   }
 
+  // Codes.
   StoreResult<void> put_code(const CodeRecord& c) override {
     OpTimer t("auth_put_code");
     return write(sql().put_code, row_of(c), "put code");
@@ -609,26 +538,8 @@ class SqliteAuthStore final : public AuthStore {
   StoreResult<std::pair<ConsumeResult, CodeRecord>> consume_code(
       const std::string& code_hash) override {
     OpTimer t("auth_consume_code");
-    using Out = std::pair<ConsumeResult, CodeRecord>;
-    return in_transaction([&](Connection& db) -> StoreResult<Out> {
-      auto row = query_one(
-          db, sql().get_code, {code_hash}, "consume code",
-          [](const Statement& s) -> StoreResult<std::pair<bool, CodeRecord>> {
-            auto c = code_from(s);
-            if (!c) return fail(c.error());
-            return std::pair{s.int64(static_cast<int>(kCodeCols.size())) != 0, std::move(*c)};
-          });
-      if (!row) return fail(row.error());
-      if (!*row) return Out{ConsumeResult::NotFound, CodeRecord{}};
-      auto& [used, record] = **row;
-      if (used) return Out{ConsumeResult::AlreadyUsed, std::move(record)};
-      if (auto r = execute(db, "UPDATE codes SET used = 1 WHERE code_hash = ?", {code_hash},
-                           "consume code");
-          !r) {
-        return fail(r.error());
-      }
-      return Out{ConsumeResult::Ok, std::move(record)};
-    });
+    return consume_once<CodeRecord>("codes", "code_hash", sql().get_code, code_hash, "consume code",
+                                    code_from);
   }
 
   // Refresh tokens.
@@ -644,20 +555,17 @@ class SqliteAuthStore final : public AuthStore {
   StoreResult<ConsumeResult> rotate_refresh(const std::string& token_hash,
                                             const RefreshRecord& next) override {
     OpTimer t("auth_rotate_refresh");
-    return in_transaction([&](Connection& db) -> StoreResult<ConsumeResult> {
-      auto used =
-          query_one(db, "SELECT used FROM refresh_tokens WHERE token_hash = ?", {token_hash},
-                    "rotate refresh token",
-                    [](const Statement& s) -> StoreResult<bool> { return s.int64(0) != 0; });
-      if (!used) return fail(used.error());
-      if (!*used) return ConsumeResult::NotFound;
-      if (**used) return ConsumeResult::AlreadyUsed;
-      if (auto r = execute(db, "UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?",
+    return transaction_value<ConsumeResult>(*backend_, [&](Db& db) -> StoreResult<ConsumeResult> {
+      auto changed = db.exec("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ? AND used = 0",
+                             {token_hash}, "rotate refresh token");
+      if (!changed) return fail(changed.error());
+      if (*changed == 0) {
+        auto n = query_int(db, "SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = ?",
                            {token_hash}, "rotate refresh token");
-          !r) {
-        return fail(r.error());
+        if (!n) return fail(n.error());
+        return *n == 0 ? ConsumeResult::NotFound : ConsumeResult::AlreadyUsed;
       }
-      if (auto r = execute(db, sql().put_refresh, row_of(next), "rotate refresh token"); !r) {
+      if (auto r = db.exec(sql().put_refresh, row_of(next), "rotate refresh token"); !r) {
         return fail(r.error());
       }
       return ConsumeResult::Ok;
@@ -668,49 +576,40 @@ class SqliteAuthStore final : public AuthStore {
   StoreResult<void> revoke_grant(const std::string& grant_id, std::int64_t until_ms) override {
     OpTimer t("auth_revoke_grant");
     if (grant_id.empty()) return fail(StoreError{StoreErrc::Invalid, "empty grant id"});
-    return write(
-        "INSERT INTO revoked_grants (grant_id, until_ms) VALUES (?, ?) ON CONFLICT (grant_id) "
-        "DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms)",
-        {grant_id, until_ms}, "revoke grant");
+    static const std::string s = revoke_sql("revoked_grants", "grant_id");
+    return write(s, {grant_id, until_ms}, "revoke grant");
   }
   StoreResult<void> revoke_jti(const std::string& jti, std::int64_t until_ms) override {
     OpTimer t("auth_revoke_jti");
     if (jti.empty()) return fail(StoreError{StoreErrc::Invalid, "empty jti"});
-    return write(
-        "INSERT INTO revoked_jtis (jti, until_ms) VALUES (?, ?) ON CONFLICT (jti) "
-        "DO UPDATE SET until_ms = MAX(until_ms, excluded.until_ms)",
-        {jti, until_ms}, "revoke jti");
+    static const std::string s = revoke_sql("revoked_jtis", "jti");
+    return write(s, {jti, until_ms}, "revoke jti");
   }
   StoreResult<bool> is_revoked(const std::string& grant_id, const std::string& jti) override {
     OpTimer t("auth_is_revoked");
     if (grant_id.empty() && jti.empty()) return false;
-    auto r = read_one(
-        "SELECT EXISTS (SELECT 1 FROM revoked_grants WHERE grant_id = ?1 AND ?1 <> '') OR "
-        "EXISTS (SELECT 1 FROM revoked_jtis WHERE jti = ?2 AND ?2 <> '')",
-        {grant_id, jti}, "is revoked",
-        [](const Statement& s) -> StoreResult<bool> { return s.int64(0) != 0; });
-    if (!r) return fail(r.error());
-    return r->value_or(false);
+    // Empty ids are never stored (revoke_* refuse them), so they simply match nothing.
+    return exists(
+        "SELECT (SELECT COUNT(*) FROM revoked_grants WHERE grant_id = ?) + "
+        "(SELECT COUNT(*) FROM revoked_jtis WHERE jti = ?)",
+        {grant_id, jti}, "is revoked");
   }
 
   // Client-assertion replay cache: any recorded key is a replay until purge_expired drops it.
   StoreResult<bool> use_assertion_jti(const std::string& key, std::int64_t until_ms) override {
     OpTimer t("auth_use_assertion_jti");
     if (key.empty()) return fail(StoreError{StoreErrc::Invalid, "empty jti"});
-    return in_transaction([&](Connection& db) -> StoreResult<bool> {
-      auto seen = query_one(db, "SELECT until_ms FROM assertion_jtis WHERE key = ?", {key},
-                            "assertion jti", [](const Statement& s) -> StoreResult<std::int64_t> {
-                              return s.int64(0);
-                            });
-      if (!seen) return fail(seen.error());
-      if (*seen) return false;
-      if (auto r = execute(db, "INSERT INTO assertion_jtis (key, until_ms) VALUES (?, ?)",
-                           {key, until_ms}, "assertion jti");
-          !r) {
-        return fail(r.error());
-      }
-      return true;
+    std::int64_t inserted = 0;
+    auto r = backend_->write([&](Db& db) -> StoreResult<void> {
+      auto n = db.exec(
+          "INSERT INTO assertion_jtis (key, until_ms) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+          {key, until_ms}, "assertion jti");
+      if (!n) return fail(n.error());
+      inserted = *n;
+      return {};
     });
+    if (!r) return fail(r.error());
+    return inserted == 1;
   }
 
   StoreResult<void> put_initial_access_token(const std::string& token_hash,
@@ -724,13 +623,9 @@ class SqliteAuthStore final : public AuthStore {
   StoreResult<bool> check_initial_access_token(const std::string& token_hash,
                                                std::int64_t now_ms) override {
     OpTimer t("auth_check_initial_access_token");
-    auto r = read_one(
-        "SELECT EXISTS (SELECT 1 FROM initial_access_tokens WHERE token_hash = ? AND "
-        "expires_ms > ?)",
-        {token_hash, now_ms}, "check initial access token",
-        [](const Statement& s) -> StoreResult<bool> { return s.int64(0) != 0; });
-    if (!r) return fail(r.error());
-    return r->value_or(false);
+    return exists(
+        "SELECT COUNT(*) FROM initial_access_tokens WHERE token_hash = ? AND expires_ms > ?",
+        {token_hash, now_ms}, "check initial access token");
   }
 
   // Consents.
@@ -751,54 +646,35 @@ class SqliteAuthStore final : public AuthStore {
   }
   StoreResult<std::vector<KeyRecord>> list_keys() override {
     OpTimer t("auth_list_keys");
-    return with_reader(
-        [&](Connection& db) { return query_all(db, sql().list_keys, "list keys", key_from); });
+    return read_all(sql().list_keys, "list keys", key_from);
   }
 
   StoreResult<void> purge_expired(std::int64_t now_ms) override {
     OpTimer t("auth_purge_expired");
-    return in_transaction([&](Connection& db) -> StoreResult<void> {
-      for (const char* stmt : {"DELETE FROM sessions WHERE expires_ms <= ?",
-                               "DELETE FROM pending_authorizations WHERE expires_ms <= ?",
-                               "DELETE FROM launches WHERE expires_ms <= ?",
-                               "DELETE FROM codes WHERE expires_ms <= ?",
-                               "DELETE FROM refresh_tokens WHERE expires_ms <= ?",
-                               "DELETE FROM revoked_grants WHERE until_ms <= ?",
-                               "DELETE FROM revoked_jtis WHERE until_ms <= ?",
-                               "DELETE FROM assertion_jtis WHERE until_ms <= ?",
-                               "DELETE FROM initial_access_tokens WHERE expires_ms <= ?"}) {
-        if (auto r = execute(db, stmt, {now_ms}, "purge expired"); !r) return r;
+    return backend_->transaction([&](Db& db) -> StoreResult<void> {
+      for (const char* stmt :
+           {"DELETE FROM sessions WHERE expires_ms <= ?",
+            "DELETE FROM pending_authorizations WHERE expires_ms <= ?",
+            "DELETE FROM launches WHERE expires_ms <= ?", "DELETE FROM codes WHERE expires_ms <= ?",
+            "DELETE FROM refresh_tokens WHERE expires_ms <= ?",
+            "DELETE FROM revoked_grants WHERE until_ms <= ?",
+            "DELETE FROM revoked_jtis WHERE until_ms <= ?",
+            "DELETE FROM assertion_jtis WHERE until_ms <= ?",
+            "DELETE FROM initial_access_tokens WHERE expires_ms <= ?"}) {
+        if (auto r = db.exec(stmt, {now_ms}, "purge expired"); !r) return fail(r.error());
       }
       return {};
     });
   }
 
  private:
-  std::string path_;
-  bool in_memory_;
-  std::mutex write_mu_;
-  std::unique_ptr<Connection> writer_;
-  std::mutex readers_mu_;
-  std::unordered_map<std::thread::id, std::unique_ptr<Connection>> readers_;
+  std::shared_ptr<Backend> backend_;
 };
 
 }  // namespace
 
-StoreResult<std::unique_ptr<AuthStore>> open_sqlite_auth_store(const std::string& path) {
-  auto writer = open_writer(path);
-  if (!writer) return fail(writer.error());
-  return std::unique_ptr<AuthStore>(std::make_unique<SqliteAuthStore>(path, std::move(*writer)));
+std::unique_ptr<AuthStore> make_auth_store(std::shared_ptr<Backend> backend) {
+  return std::make_unique<SqlAuthStore>(std::move(backend));
 }
 
-}  // namespace ember::store::sqlite
-
-namespace ember::store {
-
-// The same URL forms as open_store (sqlite_store.cc).
-StoreResult<std::unique_ptr<AuthStore>> open_auth_store(const StoreOptions& options) {
-  auto path = sqlite::sqlite_path(options.url);
-  if (!path) return fail(path.error());
-  return sqlite::open_sqlite_auth_store(*path);
-}
-
-}  // namespace ember::store
+}  // namespace ember::store::sql

@@ -1,0 +1,16 @@
+// sql::Backend on SQLite: WAL journal, one writer connection behind a mutex (transactions are
+// BEGIN IMMEDIATE, so a read-modify-write never interleaves with another process's), and one
+// read-only connection per thread, so reads never queue behind the writer. ":memory:" runs
+// everything on the writer.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "store/sql/db.h"
+
+namespace ember::store::sqlite {
+
+// path: a file path or ":memory:". Opens the writer and migrates the schema.
+StoreResult<std::shared_ptr<sql::Backend>> open_backend(const std::string& path);
+
+}  // namespace ember::store::sqlite
