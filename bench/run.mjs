@@ -9,6 +9,9 @@
 //   BENCH_SEED_PATIENTS=200 (the `ember seed` rate run) BENCH_SCALE_PATIENTS=0 (e.g. 10000:
 //   also measure the search on a 10× store; seeding it the first time takes minutes)
 //   BENCH_TIMEOUT=900 (seconds for the whole run) BENCH_OUT=bench/results/latest.json
+//   BENCH_STORES=sqlite,postgres: the FHIR and token scenarios run again on a PostgreSQL store
+//   (server label `ember-pg`) when EMBER_TEST_PG names a cluster — bench/run.sh starts a
+//   throwaway one with scripts/with-pg.sh; BENCH_STORES=sqlite skips it.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
@@ -43,7 +46,11 @@ const cfg = {
   timeout: Math.max(60, int('BENCH_TIMEOUT', 900)),
   out: resolve(ROOT, process.env.BENCH_OUT || (SMOKE ? SMOKE_DEFAULTS.BENCH_OUT : 'bench/results/latest.json')),
   smoke: SMOKE,
+  stores: (process.env.BENCH_STORES || 'sqlite,postgres').split(',').map((x) => x.trim()),
+  pg: process.env.EMBER_TEST_PG || '',
 };
+// The key that seals signing keys on PostgreSQL (required there in production; harmless here).
+const PG_ENV = { EMBER_KEY_ENCRYPTION_KEY: 'bench-only key encryption key, 32+ characters long' };
 cfg.connections = Math.max(cfg.connections, cfg.threads);
 installCleanup(cfg.timeout);
 
@@ -112,9 +119,9 @@ function sourceKey() {
   return h.digest('hex').slice(0, 12);
 }
 
-function seed(store, patients, timeoutS) {
+function seed(storeUrl, patients, timeoutS, env = {}) {
   const t0 = performance.now();
-  const r = runSync(cfg.bin, ['seed', '--patients', String(patients), '--store', `sqlite:${store}`], { timeoutS });
+  const r = runSync(cfg.bin, ['seed', '--patients', String(patients), '--store', storeUrl], { timeoutS, env });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`ember seed failed:\n${r.stdout}\n${r.stderr}`);
   const m = r.stdout.match(/seeded (\d+) resources/);
@@ -128,7 +135,7 @@ function cachedStore(patients) {
   if (!existsSync(file)) {
     log(`seeding ${patients} patients into ${file} (once; cached for later runs)`);
     const tmp = `${file}.tmp-${process.pid}`;
-    const s = seed(tmp, patients, 3600);
+    const s = seed(`sqlite:${tmp}`, patients, 3600);
     // A cleanly closed SQLite store has no -wal left; should one remain, it travels with the file.
     for (const suffix of ['-wal', '']) if (existsSync(tmp + suffix)) renameSync(tmp + suffix, file + suffix);
     rmSync(`${tmp}-shm`, { force: true });
@@ -142,20 +149,20 @@ function copyStore(from, to) {
 }
 
 // ---- servers -------------------------------------------------------------------------------
-function addClient(store, argv) {
-  const r = runSync(cfg.bin, ['clients', 'add', '--store', `sqlite:${store}`, ...argv], { timeoutS: 60 });
+function addClient(storeUrl, argv, env = {}) {
+  const r = runSync(cfg.bin, ['clients', 'add', '--store', storeUrl, ...argv], { timeoutS: 60, env });
   if (r.status !== 0) throw new Error(`ember clients add failed:\n${r.stdout}${r.stderr}`);
 }
 
 // Starts `ember serve` and waits for the first 200 from /healthz; returns the process, its base
 // URL and the time from spawn to that first answer.
-async function startEmber(store) {
+async function startEmber(storeUrl, env = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const t0 = performance.now();
   const proc = track(spawn(cfg.bin, ['serve', '--listen', `127.0.0.1:${port}`, '--base-url', base,
-    '--store', `sqlite:${store}`, '--no-access-log', '--fhir-auth', 'required', '--mode', 'sandbox'],
-  { stdio: ['ignore', 'ignore', 'pipe'] }));
+    '--store', storeUrl, '--no-access-log', '--fhir-auth', 'required', '--mode', 'sandbox'],
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } }));
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   const deadline = Date.now() + 60_000;
@@ -238,6 +245,82 @@ async function poolScenario(name, server, url, dir, count, make, extra = {}) {
   return row;
 }
 
+// Scenarios 3 to 8 on one Ember (labelled by its store: ember on SQLite, ember-pg on PostgreSQL);
+// oidc-provider runs its side of 7 and 8 only when given.
+async function storeScenarios(ember, oidc, key, dir) {
+  // 3, 4: FHIR read and search with a patient-scoped token from the real EHR launch flow.
+  const patientToken = (await emberTokens(ember.base, EHR_APP, LAUNCH)).access_token;
+  const bearer = { bearer: patientToken, accept: 'application/fhir+json' };
+  await scenario('fhir_read', ember, `${ember.base}/fhir/Patient/alice`, { lua: bearer });
+  await scenario('fhir_search', ember, `${ember.base}/fhir/Observation?patient=alice&category=laboratory`, { lua: bearer },
+    { patients: cfg.patients });
+
+  // 6: authorization-code exchange (PKCE, openid → RS256 id_token).
+  await poolScenario('code_exchange', ember, `${ember.base}/oauth/token`, dir, cfg.tokens,
+    () => emberCode(ember.base, EHR_APP, LAUNCH));
+  // 7: refresh-token grant (rotating), on both servers.
+  await poolScenario('refresh', ember, `${ember.base}/oauth/token`, dir, cfg.tokens,
+    () => emberRefresh(ember.base, EHR_APP, LAUNCH));
+  if (oidc) await poolScenario('refresh', oidc, `${oidc.base}/token`, dir, cfg.oidcTokens,
+    () => oidcRefresh(oidc.base, { ...EHR_APP, scope: OIDC_REFRESH_SCOPE }));
+  // 8: client_credentials with an RS384 private_key_jwt, on both servers.
+  await poolScenario('client_credentials', ember, `${ember.base}/oauth/token`, dir, cfg.tokens,
+    async () => clientCredentialsBody(key, BACKEND, `${ember.base}/oauth/token`, SYSTEM_READ));
+  if (oidc) await poolScenario('client_credentials', oidc, `${oidc.base}/token`, dir, cfg.oidcTokens,
+    async () => clientCredentialsBody(key, BACKEND, `${oidc.base}/token`, SYSTEM_READ, { withClientId: true }));
+
+  // 5: FHIR create (last: it adds Observations), with a system token that may create them.
+  const ccBody = clientCredentialsBody(key, BACKEND, `${ember.base}/oauth/token`, SYSTEM_WRITE);
+  const writer = (await postForm(`${ember.base}/oauth/token`, ccBody)).access_token;
+  const obs = join(dir, 'observation.json');
+  writeFileSync(obs, JSON.stringify({ resourceType: 'Observation', status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+    subject: { reference: 'Patient/alice' }, effectiveDateTime: '2024-01-01T00:00:00Z',
+    valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' } }));
+  await scenario('fhir_create', ember, `${ember.base}/fhir/Observation`,
+    { lua: { method: 'POST', bearer: writer, ctype: 'application/fhir+json', accept: 'application/fhir+json', body: obs } });
+}
+
+// The two apps every benchmark store has.
+function addApps(storeUrl, key, env = {}) {
+  addClient(storeUrl, ['--id', EHR_APP.clientId, '--name', 'Bench EHR app', '--type', 'public', '--redirect-uri', CB,
+    '--launch-url', LAUNCH_URL, '--scope', EHR_APP.scope, '--auto-approve'], env);
+  addClient(storeUrl, ['--id', BACKEND, '--name', 'Bench backend', '--type', 'backend', '--jwks',
+    JSON.stringify({ keys: [key.jwk] }), '--scope', `${SYSTEM_READ} ${SYSTEM_WRITE}`], env);
+}
+
+// A fresh database on the EMBER_TEST_PG cluster; returns its URL.
+function pgDatabase(name) {
+  for (const sql of [`DROP DATABASE IF EXISTS ${name}`, `CREATE DATABASE ${name}`]) {
+    const r = runSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', cfg.pg, '-c', sql], { timeoutS: 60 });
+    if (r.status !== 0) throw new Error(`psql ${sql} failed:\n${r.stdout}${r.stderr}`);
+  }
+  const u = new URL(cfg.pg);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+// The FHIR and token scenarios again with PostgreSQL as the store (issue 6), seeded afresh.
+async function postgresPass(key, dir) {
+  const url = pgDatabase('ember_bench');
+  const s = seed(url, cfg.patients, 3600, PG_ENV);
+  results.seed_postgres = { patients: cfg.patients, resources: s.resources, seconds: round(s.seconds, 2),
+    resources_per_s: s.resources ? round(s.resources / s.seconds, 0) : null };
+  log(`postgres: ${s.line}`);
+  addApps(url, key, PG_ENV);
+  const first = await startEmber(url, PG_ENV);  // makes the signing keys
+  await stop(first.proc);
+  const ember = await startEmber(url, PG_ENV);
+  ember.label = 'ember-pg';
+  await sleep(1000);
+  results.startup.ember_pg = { restart_ms: ember.startupMs, idle_rss_mib: round(memMiB(ember.pid).rss, 1) };
+  await scenario('ceiling_healthz', ember, `${ember.base}/healthz`);
+  await storeScenarios(ember, null, key, dir);
+  results.startup.ember_pg.peak_rss_mib = round(memMiB(ember.pid).hwm, 1);
+  await stop(ember.proc);
+}
+
 async function main() {
   const started = performance.now();
   check();
@@ -249,20 +332,18 @@ async function main() {
   await cryptoCeilings();
 
   // Scenario 10: the seeding rate, on a fresh store every run.
-  const s = seed(join(dir, 'seed-rate.db'), cfg.seedPatients, 600);
+  const s = seed(`sqlite:${join(dir, 'seed-rate.db')}`, cfg.seedPatients, 600);
   results.seed = { patients: cfg.seedPatients, resources: s.resources, seconds: round(s.seconds, 2),
     resources_per_s: s.resources ? round(s.resources / s.seconds, 0) : null };
   log(s.line);
 
   // The benchmark store: a copy of the cached seeded one (the run writes to it), with the apps.
-  const store = join(dir, 'ember.db');
-  copyStore(cachedStore(cfg.patients), store);
-  results.store_mib = round(statSync(store).size / 2 ** 20, 1);
+  const file = join(dir, 'ember.db');
+  copyStore(cachedStore(cfg.patients), file);
+  results.store_mib = round(statSync(file).size / 2 ** 20, 1);
+  const store = `sqlite:${file}`;
   const key = backendKey('bench-rs384');
-  addClient(store, ['--id', EHR_APP.clientId, '--name', 'Bench EHR app', '--type', 'public', '--redirect-uri', CB,
-    '--launch-url', LAUNCH_URL, '--scope', EHR_APP.scope, '--auto-approve']);
-  addClient(store, ['--id', BACKEND, '--name', 'Bench backend', '--type', 'backend', '--jwks',
-    JSON.stringify({ keys: [key.jwk] }), '--scope', `${SYSTEM_READ} ${SYSTEM_WRITE}`]);
+  addApps(store, key);
 
   // Scenario 9: start-up. The first start on a store also makes the signing keys; the second is
   // an ordinary restart and is the server measured from here on.
@@ -283,38 +364,7 @@ async function main() {
   await scenario('discovery', ember, `${ember.base}/.well-known/openid-configuration`);
   await scenario('discovery', oidc, `${oidc.base}/.well-known/openid-configuration`);
 
-  // 3, 4: FHIR read and search with a patient-scoped token from the real EHR launch flow.
-  const patientToken = (await emberTokens(ember.base, EHR_APP, LAUNCH)).access_token;
-  const bearer = { bearer: patientToken, accept: 'application/fhir+json' };
-  await scenario('fhir_read', ember, `${ember.base}/fhir/Patient/alice`, { lua: bearer });
-  await scenario('fhir_search', ember, `${ember.base}/fhir/Observation?patient=alice&category=laboratory`, { lua: bearer },
-    { patients: cfg.patients });
-
-  // 6: authorization-code exchange (PKCE, openid → RS256 id_token).
-  await poolScenario('code_exchange', ember, `${ember.base}/oauth/token`, dir, cfg.tokens,
-    () => emberCode(ember.base, EHR_APP, LAUNCH));
-  // 7: refresh-token grant (rotating), on both servers.
-  await poolScenario('refresh', ember, `${ember.base}/oauth/token`, dir, cfg.tokens,
-    () => emberRefresh(ember.base, EHR_APP, LAUNCH));
-  await poolScenario('refresh', oidc, `${oidc.base}/token`, dir, cfg.oidcTokens,
-    () => oidcRefresh(oidc.base, { ...EHR_APP, scope: OIDC_REFRESH_SCOPE }));
-  // 8: client_credentials with an RS384 private_key_jwt, on both servers.
-  await poolScenario('client_credentials', ember, `${ember.base}/oauth/token`, dir, cfg.tokens,
-    async () => clientCredentialsBody(key, BACKEND, `${ember.base}/oauth/token`, SYSTEM_READ));
-  await poolScenario('client_credentials', oidc, `${oidc.base}/token`, dir, cfg.oidcTokens,
-    async () => clientCredentialsBody(key, BACKEND, `${oidc.base}/token`, SYSTEM_READ, { withClientId: true }));
-
-  // 5: FHIR create (last: it adds Observations), with a system token that may create them.
-  const ccBody = clientCredentialsBody(key, BACKEND, `${ember.base}/oauth/token`, SYSTEM_WRITE);
-  const writer = (await postForm(`${ember.base}/oauth/token`, ccBody)).access_token;
-  const obs = join(dir, 'observation.json');
-  writeFileSync(obs, JSON.stringify({ resourceType: 'Observation', status: 'final',
-    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
-    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
-    subject: { reference: 'Patient/alice' }, effectiveDateTime: '2024-01-01T00:00:00Z',
-    valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' } }));
-  await scenario('fhir_create', ember, `${ember.base}/fhir/Observation`,
-    { lua: { method: 'POST', bearer: writer, ctype: 'application/fhir+json', accept: 'application/fhir+json', body: obs } });
+  await storeScenarios(ember, oidc, key, dir);
 
   const m = memMiB(ember.pid);
   results.startup.ember.loaded_rss_mib = round(Math.max(m.rss, ...results.scenarios.filter((x) => x.server === 'ember').map((x) => x.rss_max_mib)), 1);
@@ -324,10 +374,16 @@ async function main() {
   await stop(ember.proc);
   await stop(oidc.proc);
 
+  if (cfg.stores.includes('postgres')) {
+    if (cfg.pg) await postgresPass(key, dir);
+    else results.notes.push('PostgreSQL pass skipped: EMBER_TEST_PG is not set (bench/run.sh starts a cluster)');
+  }
+
   // Optional: the same search on a bigger store (the "10× data" target).
   if (cfg.scalePatients > 0) {
-    const big = join(dir, 'scale.db');
-    copyStore(cachedStore(cfg.scalePatients), big);
+    const bigFile = join(dir, 'scale.db');
+    copyStore(cachedStore(cfg.scalePatients), bigFile);
+    const big = `sqlite:${bigFile}`;
     addClient(big, ['--id', EHR_APP.clientId, '--name', 'Bench EHR app', '--type', 'public', '--redirect-uri', CB,
       '--launch-url', LAUNCH_URL, '--scope', EHR_APP.scope, '--auto-approve']);
     const e2 = await startEmber(big);

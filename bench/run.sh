@@ -11,8 +11,12 @@ for tool in wrk openssl node; do
   command -v "$tool" >/dev/null || { echo "$tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
 done
 [ -d node_modules/oidc-provider ] || npm ci --no-audit --no-fund
+# The FHIR and token scenarios also run on PostgreSQL (BENCH_STORES, default sqlite,postgres):
+# scripts/with-pg.sh starts a throwaway cluster for the run and removes it afterwards.
+pg=()
+case ",${BENCH_STORES:-sqlite,postgres}," in *,postgres,*) pg=(./scripts/with-pg.sh) ;; esac
 # The harness kills its own children on exit; the trap covers the harness itself.
-node bench/run.mjs &
+"${pg[@]}" node bench/run.mjs &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' INT TERM EXIT
 wait "$pid"

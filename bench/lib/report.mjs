@@ -7,6 +7,10 @@ const pct = (x) => (x === null || x === undefined ? '–' : `${Math.round(x * 10
 // What each scenario is compared with, besides the ceiling.
 function comparison(res, row) {
   const c = res.ceilings;
+  if (row.server === 'ember-pg') {
+    const lite = find(res, row.name, 'ember');
+    return lite && lite.rps ? `${fmt(row.rps / lite.rps, 2)}× SQLite` : '';
+  }
   if (row.server !== 'ember') return '';
   const other = find(res, row.name, 'oidc-provider');
   const parts = [];
@@ -61,7 +65,9 @@ export function printTable(res, cfg) {
   const ceiling = find(res, 'ceiling_healthz');
   const rows = [['scenario', 'server', 'req/s', '× ceiling', 'p50 ms', 'p99 ms', 'non-2xx', 'CPU µs/req', 'RSS MiB', 'compared']];
   for (const s of res.scenarios) {
-    rows.push([s.name, s.server, fmt(s.rps), s.server === 'ember' && ceiling?.rps ? fmt(s.rps / ceiling.rps, 2) : '',
+    // Each Ember row against the ceiling of its own server (same HTTP stack, its own store).
+    const own = s.server.startsWith('ember') ? find(res, 'ceiling_healthz', s.server) : null;
+    rows.push([s.name, s.server, fmt(s.rps), own?.rps ? fmt(s.rps / own.rps, 2) : '',
       fmt(s.p50_ms, 2), fmt(s.p99_ms, 2), fmt(s.non2xx + s.socket_errors + s.timeouts), fmt(s.cpu_us_per_req),
       fmt(s.rss_max_mib, 1), comparison(res, s)]);
   }
@@ -81,6 +87,13 @@ export function printTable(res, cfg) {
     `${fmt(st.oidc_provider.start_ms, 0)} ms, idle ${fmt(st.oidc_provider.idle_rss_mib, 1)} MiB, peak ${fmt(st.oidc_provider.peak_rss_mib, 1)} MiB`);
   console.log(`ember seed: ${fmt(res.seed.resources)} resources for ${res.seed.patients} patients in ` +
     `${fmt(res.seed.seconds, 1)} s = ${fmt(res.seed.resources_per_s)} resources/s`);
+  if (res.seed_postgres) {
+    const p = res.seed_postgres, sp = st.ember_pg || {};
+    console.log(`on PostgreSQL: ember seed ${fmt(p.resources)} resources for ${p.patients} patients in ` +
+      `${fmt(p.seconds, 1)} s = ${fmt(p.resources_per_s)} resources/s; start-up ${fmt(sp.restart_ms, 0)} ms, ` +
+      `idle RSS ${fmt(sp.idle_rss_mib, 1)} MiB, peak ${fmt(sp.peak_rss_mib, 1)} MiB`);
+  }
+  for (const n of res.notes) console.log(`note: ${n}`);
   console.log('\ntargets:');
   for (const t of res.targets) {
     const verdict = t.met === null ? 'n/a   ' : t.met ? 'met   ' : 'MISSED';

@@ -15,6 +15,7 @@
 #include "oauth/errors.h"
 #include "oauth/jwks_fetcher.h"
 #include "oauth/sessions.h"
+#include "oauth/verified_tokens.h"
 #include "smart/scopes.h"
 
 namespace ember::oauth {
@@ -99,6 +100,9 @@ class AuthServerImpl final : public AuthServer {
   http::Response userinfo(const http::Request& req);
   Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> authorize_fhir(
       const http::Request& req);
+  Result<std::shared_ptr<const VerifiedToken>, std::string> verify_for_fhir(std::string_view token,
+                                                                            std::int64_t now_s);
+  VerifiedTokens verified_tokens_;  // FHIR bearer tokens already verified (verified_tokens.h)
 
   // argon2id costs tens of milliseconds by design; a confidential client presenting the same
   // secret again is checked against a SHA-256 of the secret it last proved (DESIGN.md: "cache a

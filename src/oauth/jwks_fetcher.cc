@@ -53,8 +53,17 @@ class CachingJwksSource final : public JwksSource {
   Result<jose::KeySet, std::string> keys_for(const store::ClientRecord& client,
                                              bool refresh) override {
     if (!client.jwks.empty()) {
+      // Importing a JWK runs OpenSSL's key checks (for RSA: milliseconds of big-number work), so
+      // parsed inline sets are kept, keyed by their exact text: a re-registered JWKS is new text.
+      {
+        std::lock_guard lock(mutex_);
+        if (auto it = inline_.find(client.jwks); it != inline_.end()) return it->second;
+      }
       auto keys = jose::KeySet::parse(client.jwks);
       if (!keys) return fail(std::string("the registered JWKS is not a usable JWK Set"));
+      std::lock_guard lock(mutex_);
+      if (inline_.size() >= std::max<std::size_t>(options_.max_entries, 1)) inline_.clear();
+      inline_.emplace(client.jwks, *keys);
       return std::move(*keys);
     }
     if (client.jwks_uri.empty()) return fail(std::string("the client has no registered keys"));
@@ -177,6 +186,7 @@ class CachingJwksSource final : public JwksSource {
   std::mutex mutex_;
   std::condition_variable fetched_;
   std::unordered_map<std::string, Entry> cache_;
+  std::unordered_map<std::string, jose::KeySet> inline_;  // parsed inline JWKS, by their text
 };
 
 }  // namespace

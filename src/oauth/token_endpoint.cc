@@ -105,7 +105,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
   store::RefreshRecord presented;
   if (*grant_type == "authorization_code") {
     auto code = param(*form, "code");
-    if (!code || code->empty()) return error_response(req, {Errc::InvalidRequest, "code is required"});
+    if (!code || code->empty())
+      return error_response(req, {Errc::InvalidRequest, "code is required"});
     auto consumed = auth_.consume_code(hash_token(*code));
     if (!consumed) return error_response(req, {Errc::TemporarilyUnavailable, "try again"});
     auto& [result, rec] = *consumed;
@@ -117,7 +118,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
       (void)auth_.revoke_grant(rec.grant_id, now_ms + opt_.refresh_token_ttl_s * 1000);
       return error_response(req, {Errc::InvalidGrant, "authorization code already used"});
     }
-    if (rec.expires_ms <= now_ms) return error_response(req, {Errc::InvalidGrant, "authorization code expired"});
+    if (rec.expires_ms <= now_ms)
+      return error_response(req, {Errc::InvalidGrant, "authorization code expired"});
     if (rec.client_id != client->client.client_id) {
       return error_response(req, {Errc::InvalidGrant, "the code was issued to another client"});
     }
@@ -126,39 +128,50 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     }
     auto redirect_uri = param(*form, "redirect_uri");
     if (!redirect_uri || *redirect_uri != rec.redirect_uri) {
-      return error_response(req, {Errc::InvalidGrant, "redirect_uri does not match the authorization request"});
+      return error_response(
+          req, {Errc::InvalidGrant, "redirect_uri does not match the authorization request"});
     }
     auto verifier = param(*form, "code_verifier");
     if (!verifier || verifier->empty()) {
       return error_response(req, {Errc::InvalidRequest, "code_verifier is required (PKCE)"});
     }
     if (!verify_s256(*verifier, rec.code_challenge)) {
-      return error_response(req, {Errc::InvalidGrant, "code_verifier does not match the code_challenge"});
+      return error_response(
+          req, {Errc::InvalidGrant, "code_verifier does not match the code_challenge"});
     }
     if (has_flag(rec.simulate, "token_invalid_client")) {
       // Sandbox: the app developer asked the launcher for a failing token request.
       return error_response(req, {Errc::InvalidClient, "simulated failure requested at launch"});
     }
-    g = Grant{rec.grant_id, rec.client_id, rec.username, rec.scope, rec.patient_id,
-              rec.encounter_id, rec.fhir_user, rec.nonce, rec.session_hash,
-              rec.need_patient_banner, rec.smart_style_url, rec.auth_time_s,
-              rec.fhir_context, rec.intent, rec.simulate};
+    g = Grant{rec.grant_id,        rec.client_id,
+              rec.username,        rec.scope,
+              rec.patient_id,      rec.encounter_id,
+              rec.fhir_user,       rec.nonce,
+              rec.session_hash,    rec.need_patient_banner,
+              rec.smart_style_url, rec.auth_time_s,
+              rec.fhir_context,    rec.intent,
+              rec.simulate};
   } else {
     auto rt = param(*form, "refresh_token");
-    if (!rt || rt->empty()) return error_response(req, {Errc::InvalidRequest, "refresh_token is required"});
+    if (!rt || rt->empty())
+      return error_response(req, {Errc::InvalidRequest, "refresh_token is required"});
     refresh_hash = hash_token(*rt);
     auto rec = auth_.get_refresh(refresh_hash);
     if (!rec) return error_response(req, {Errc::InvalidGrant, "unknown refresh token"});
     presented = *rec;
     if (rec->client_id != client->client.client_id) {
-      return error_response(req, {Errc::InvalidGrant, "the refresh token was issued to another client"});
+      return error_response(req,
+                            {Errc::InvalidGrant, "the refresh token was issued to another client"});
     }
-    if (rec->expires_ms <= now_ms) return error_response(req, {Errc::InvalidGrant, "refresh token expired"});
+    if (rec->expires_ms <= now_ms)
+      return error_response(req, {Errc::InvalidGrant, "refresh token expired"});
     if (rec->aud != opt_.fhir_base()) {
-      return error_response(req, {Errc::InvalidGrant, "the refresh token was issued for another server"});
+      return error_response(
+          req, {Errc::InvalidGrant, "the refresh token was issued for another server"});
     }
     auto revoked = auth_.is_revoked(rec->grant_id, "");
-    if (!revoked || *revoked) return error_response(req, {Errc::InvalidGrant, "refresh token revoked"});
+    if (!revoked || *revoked)
+      return error_response(req, {Errc::InvalidGrant, "refresh token revoked"});
     if (rec->used) {
       // Reuse of a rotated token: treat the grant as compromised (OAuth 2.1 §4.3.1).
       (void)auth_.revoke_grant(rec->grant_id, now_ms + opt_.refresh_token_ttl_s * 1000);
@@ -167,7 +180,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     if (!rec->session_hash.empty()) {  // online_access: dies with the session
       auto s = auth_.get_session(rec->session_hash);
       if (!s || s->expires_ms <= now_ms) {
-        return error_response(req, {Errc::InvalidGrant, "the session of this online_access token ended"});
+        return error_response(
+            req, {Errc::InvalidGrant, "the session of this online_access token ended"});
       }
     }
     std::string scope = rec->scope;
@@ -176,10 +190,21 @@ http::Response AuthServerImpl::token(const http::Request& req) {
       if (!narrowed) return error_response(req, {Errc::InvalidScope, narrowed.error().message});
       scope = narrowed->to_string();
     }
-    g = Grant{rec->grant_id, rec->client_id, rec->username, scope, rec->patient_id,
-              rec->encounter_id, rec->fhir_user, "", rec->session_hash,
-              rec->need_patient_banner, rec->smart_style_url, rec->auth_time_s,
-              rec->fhir_context, rec->intent, ""};
+    g = Grant{rec->grant_id,
+              rec->client_id,
+              rec->username,
+              scope,
+              rec->patient_id,
+              rec->encounter_id,
+              rec->fhir_user,
+              "",
+              rec->session_hash,
+              rec->need_patient_banner,
+              rec->smart_style_url,
+              rec->auth_time_s,
+              rec->fhir_context,
+              rec->intent,
+              ""};
   }
 
   auto scopes = smart::parse_scopes(g.scope).scopes;
@@ -229,7 +254,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
                   {"exp", now_s + opt_.access_token_ttl_s},
                   {"auth_time", g.auth_time_s}};
     if (!g.nonce.empty()) id["nonce"] = g.nonce;
-    if (scopes.fhir_user() && !g.fhir_user.empty()) id["fhirUser"] = opt_.fhir_base() + "/" + g.fhir_user;
+    if (scopes.fhir_user() && !g.fhir_user.empty())
+      id["fhirUser"] = opt_.fhir_base() + "/" + g.fhir_user;
     if (scopes.profile()) {
       if (auto u = auth_.get_user(g.username)) id["name"] = u->display;
     }
@@ -245,7 +271,8 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     r.grant_id = g.grant_id;
     r.client_id = g.client_id;
     r.username = g.username;
-    r.scope = *grant_type == "refresh_token" ? presented.scope : g.scope;  // the grant, not a narrowing
+    r.scope =
+        *grant_type == "refresh_token" ? presented.scope : g.scope;  // the grant, not a narrowing
     r.patient_id = g.patient_id;
     r.encounter_id = g.encounter_id;
     r.fhir_user = g.fhir_user;
@@ -330,34 +357,56 @@ Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> AuthServerImp
   };
   auto token = bearer_token(req);
   if (!token) return fail(unauthorized("an access token is required", false));
-  if (token->empty()) return fail(unauthorized("the Authorization header must be a Bearer token", true));
-  auto claims = keys_.verify_access_token(*token);
-  if (!claims) return fail(unauthorized("the access token is not valid", true));
+  if (token->empty())
+    return fail(unauthorized("the Authorization header must be a Bearer token", true));
+  const std::int64_t now_s = clock_.now_s();
+  auto verified = verified_tokens_.find(*token, now_s);
+  if (!verified) {
+    auto checked = verify_for_fhir(*token, now_s);
+    if (!checked) return fail(unauthorized(checked.error(), true));
+    verified = *checked;
+    verified_tokens_.put(std::string(*token), verified, now_s);
+  }
+  auto revoked = auth_.is_revoked(verified->grant_id, verified->jti);
+  if (!revoked) {
+    return fail(fhir::FhirError{503, "transient", "the token could not be checked; retry"});
+  }
+  if (*revoked) return fail(unauthorized("the access token has been revoked", true));
+  // A deleted client's tokens die with it (RFC 7592 §2.3).
+  if (!find_client(verified->client_id)) {
+    return fail(unauthorized("the client of this access token no longer exists", true));
+  }
+  return verified->policy;
+}
+
+// Signature, expiry, audience and issuer of an access token presented to the FHIR API, and the
+// policy its scopes grant; the error is the reason given to the client.
+Result<std::shared_ptr<const VerifiedToken>, std::string> AuthServerImpl::verify_for_fhir(
+    std::string_view token, std::int64_t now_s) {
+  auto claims = keys_.verify_access_token(token);
+  if (!claims) return fail(std::string("the access token is not valid"));
   const auto& c = *claims;
   auto str = [&](std::string_view k) -> std::string {
     const bj::value* v = c.if_contains(k);
     return v && v->is_string() ? std::string(v->get_string()) : std::string();
   };
   const bj::value* exp = c.if_contains("exp");
-  if (!exp || !exp->is_number() || exp->to_number<std::int64_t>() <= clock_.now_s()) {
-    return fail(unauthorized("the access token has expired", true));
+  if (!exp || !exp->is_number() || exp->to_number<std::int64_t>() <= now_s) {
+    return fail(std::string("the access token has expired"));
   }
   if (str("aud") != opt_.fhir_base() || str("iss") != opt_.issuer()) {
-    return fail(unauthorized("the access token was not issued for this server", true));
-  }
-  auto revoked = auth_.is_revoked(str("gid"), str("jti"));
-  if (!revoked) {
-    return fail(fhir::FhirError{503, "transient", "the token could not be checked; retry"});
-  }
-  if (*revoked) return fail(unauthorized("the access token has been revoked", true));
-  // A deleted client's tokens die with it (RFC 7592 §2.3).
-  if (!find_client(str("client_id"))) {
-    return fail(unauthorized("the client of this access token no longer exists", true));
+    return fail(std::string("the access token was not issued for this server"));
   }
   smart::PolicyContext ctx;
   if (auto p = str("patient"); !p.empty()) ctx.patient_id = p;
   if (auto f = str("fhirUser"); !f.empty()) ctx.fhir_user = f;
-  return smart::make_policy(smart::parse_scopes(str("scope")).scopes, std::move(ctx));
+  auto entry = std::make_shared<VerifiedToken>();
+  entry->exp_s = exp->to_number<std::int64_t>();
+  entry->grant_id = str("gid");
+  entry->jti = str("jti");
+  entry->client_id = str("client_id");
+  entry->policy = smart::make_policy(smart::parse_scopes(str("scope")).scopes, std::move(ctx));
+  return std::shared_ptr<const VerifiedToken>(std::move(entry));
 }
 
 http::Response AuthServerImpl::userinfo(const http::Request& req) {
@@ -385,11 +434,14 @@ http::Response AuthServerImpl::userinfo(const http::Request& req) {
     return fail_with(Errc::InvalidToken, "the access token has expired");
   }
   auto revoked = auth_.is_revoked(str("gid"), str("jti"));
-  if (!revoked || *revoked) return fail_with(Errc::InvalidToken, "the access token has been revoked");
+  if (!revoked || *revoked)
+    return fail_with(Errc::InvalidToken, "the access token has been revoked");
   auto scopes = smart::parse_scopes(str("scope")).scopes;
-  if (!scopes.openid()) return fail_with(Errc::InsufficientScope, "userinfo needs the openid scope");
+  if (!scopes.openid())
+    return fail_with(Errc::InsufficientScope, "userinfo needs the openid scope");
   bj::object o{{"sub", str("sub")}};
-  if (auto f = str("fhirUser"); !f.empty() && scopes.fhir_user()) o["fhirUser"] = opt_.fhir_base() + "/" + f;
+  if (auto f = str("fhirUser"); !f.empty() && scopes.fhir_user())
+    o["fhirUser"] = opt_.fhir_base() + "/" + f;
   if (auto u = auth_.get_user(str("sub")); u && (scopes.profile() || scopes.fhir_user())) {
     o["name"] = u->display;
   }

@@ -79,6 +79,25 @@ TEST_F(JwksFetcherTest, InlineJwksIsUsedAndNothingIsFetched) {
   EXPECT_EQ(http.count(), 0u);
 }
 
+// Parsed inline sets are reused (key import is the expensive part), but only for the same text:
+// a client re-registered with another key gets that key at once.
+TEST_F(JwksFetcherTest, InlineJwksFollowsTheRegisteredText) {
+  store::ClientRecord c = uri_client("");
+  c.jwks = jwks_json(ec_key());
+  ASSERT_TRUE(source->keys_for(c, false));
+  auto again = source->keys_for(c, false);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->keys()[0].kid(), ec_key().kid());
+
+  jose::Key other = *jose::Key::generate_ec(jose::Curve::P256);
+  other.set_kid("rotated");
+  c.jwks = jwks_json(other);
+  auto rotated = source->keys_for(c, false);
+  ASSERT_TRUE(rotated) << rotated.error();
+  ASSERT_EQ(rotated->size(), 1u);
+  EXPECT_EQ(rotated->keys()[0].kid(), "rotated");
+}
+
 TEST_F(JwksFetcherTest, UnusableRegistrationsFail) {
   store::ClientRecord bad_inline = uri_client("");
   bad_inline.jwks = "{\"keys\":";
