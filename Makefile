@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 
-.PHONY: deps build run test unit e2e example bench format clean
+.PHONY: deps build run test unit e2e example bench bench-smoke format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -35,10 +35,15 @@ e2e: build
 example: build
 	@./scripts/build-example.sh $(BUILD_DIR)
 
-test: unit e2e example
+# bench-smoke: the benchmark suite for a second per scenario, so it cannot rot; CI does not judge
+# speed from it (docs/performance.md).
+test: unit e2e example bench-smoke
 
 bench: build
-	@./bench/run.sh
+	@EMBER_BIN=$(abspath $(BUILD_DIR))/ember ./bench/run.sh
+
+bench-smoke: build
+	@BENCH_SMOKE=1 EMBER_BIN=$(abspath $(BUILD_DIR))/ember ./bench/run.sh
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h')

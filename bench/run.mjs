@@ -401,6 +401,13 @@ async function main() {
   writeFileSync(cfg.out, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results, cfg);
   console.log(`\nwrote ${cfg.out.slice(ROOT.length + 1)}`);
+  // A scenario that answered nothing, or answered errors, is a broken suite (what the CI smoke
+  // run exists to catch), whatever the speed.
+  const broken = results.scenarios.filter((x) => !(x.ok > 0) || x.non2xx > 0 || x.socket_errors > 0);
+  if (broken.length) {
+    console.error(`bench: failing scenarios: ${broken.map((x) => `${x.name} [${x.server}]`).join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
-main().then(() => process.exit(0), (e) => { console.error(`bench: ${e.stack || e}`); process.exit(1); });
+main().then(() => process.exit(process.exitCode ?? 0), (e) => { console.error(`bench: ${e.stack || e}`); process.exit(1); });

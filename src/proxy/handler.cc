@@ -2,6 +2,7 @@
 // request's access policy from the same Authorizer, then one flow per interaction.
 #include <boost/url.hpp>
 
+#include "fhir/negotiation.h"
 #include "fhir/search_params.h"
 #include "http/headers.h"
 #include "json/exact.h"
@@ -12,35 +13,13 @@ namespace ember::proxy {
 namespace bj = boost::json;
 using fhir::FhirError;
 
+using fhir::accept_ok;
+using fhir::format_ok;
+using fhir::is_json_media;
+
 namespace {
 
 constexpr std::string_view kFhirJsonUtf8 = "application/fhir+json; charset=utf-8";
-
-bool is_json_media(const http::MediaType& m) {
-  return m.type == "application" &&
-         (m.subtype == "fhir+json" || m.subtype == "json" || m.subtype == "json+fhir");
-}
-
-// _format and Accept (R4 http.html#mime-type): JSON only, as the built-in API; the proxy must
-// read every answer to enforce the grant, so it asks the upstream for JSON too.
-bool format_ok(std::string_view f) {
-  if (f == "json") return true;
-  auto m = http::parse_media_type(f);
-  return m && is_json_media(*m);
-}
-
-bool accept_ok(std::string_view accept) {
-  if (accept.empty()) return true;
-  auto list = http::parse_accept(accept);
-  if (list.empty()) return true;
-  for (const auto& m : list) {
-    if (m.q > 0 && (m.matches("application", "fhir+json") || m.matches("application", "json") ||
-                    m.matches("application", "json+fhir"))) {
-      return true;
-    }
-  }
-  return false;
-}
 
 std::optional<std::string_view> header(const http::Request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view(name.data(), name.size()));

@@ -19,17 +19,6 @@ bool is_operation(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> split_path(std::string_view p) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  while (i < p.size()) {
-    std::size_t j = p.find('/', i);
-    if (j == std::string_view::npos) j = p.size();
-    if (j > i) out.emplace_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 Result<Route, RouteError> classify(verb method, const std::vector<std::string>& seg) {
   const bool get = method == verb::get || method == verb::head;

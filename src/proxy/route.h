@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "fhir/negotiation.h"
 #include "fhir/policy.h"
 #include "http/types.h"
 
@@ -43,8 +44,8 @@ struct RouteError {
   std::string allow;  // for 405: the Allow header
 };
 
-// Non-empty path segments of `path` (already percent-decoded), e.g. "/Patient/1" → {Patient, 1}.
-std::vector<std::string> split_path(std::string_view path);
+// Path segments: fhir::split_path (fhir/negotiation.h), shared with the built-in API.
+using fhir::split_path;
 
 // HEAD counts as GET. Segments are those after the FHIR base path.
 [[nodiscard]] Result<Route, RouteError> classify(bhttp::verb method,

@@ -23,28 +23,6 @@ store::Clause never_matches() {
   return store::Clause{{p}};
 }
 
-// The Patient compartment of `patient_id` for `type` (R4 CompartmentDefinition "patient"): one
-// clause OR-ing the compartment's reference parameters; Patient itself by `_id`. Empty when the
-// type is not in the compartment (Medication, Practitioner, Organization, Location …).
-std::vector<store::Clause> compartment(std::string_view type, const std::string& patient_id) {
-  auto params = fhir::patient_compartment_params(type);
-  if (params.empty()) return {};
-  store::Clause c;
-  for (std::string_view param : params) {
-    store::Predicate p;
-    p.param = std::string(param);
-    if (param == "_id") {
-      p.type = store::ParamType::Token;
-      p.code = patient_id;
-    } else {
-      p.type = store::ParamType::Reference;
-      p.target_type = "Patient";
-      p.target_id = patient_id;
-    }
-    c.any_of.push_back(std::move(p));
-  }
-  return {std::move(c)};
-}
 
 // Whether `filters` can be merged with `first` by OR-ing the values of one parameter: same
 // parameter names in the same positions, no modifiers on the differing one (`:not=A,B` is not
@@ -114,7 +92,7 @@ class ScopePolicy final : public fhir::AccessPolicy {
       // filtered patient/ scope. A filtered user/ or system/ scope beside it could reach
       // outside the compartment; AND-of-ORs cannot express that union, so the compartment
       // alone is used (narrower, never wider).
-      return compartment(type, *ctx_.patient_id);
+      return compartment_clauses(type, *ctx_.patient_id);
     }
     // All filtered. One clause per filter; when the scopes differ only in the values of one
     // parameter (category=A + category=B), OR those values (comma = OR in FHIR search).
@@ -145,7 +123,7 @@ class ScopePolicy final : public fhir::AccessPolicy {
       merged = scopes.front()->filters;
     }
     std::vector<store::Clause> out;
-    if (comp) out = compartment(type, *ctx_.patient_id);
+    if (comp) out = compartment_clauses(type, *ctx_.patient_id);
     auto clauses = filter_clauses(type, merged);
     if (!clauses) return {never_matches()};  // cannot happen: matching() checked each scope
     for (auto& c : *clauses) out.push_back(std::move(c));
@@ -194,6 +172,29 @@ class ScopePolicy final : public fhir::AccessPolicy {
 };
 
 }  // namespace
+
+// The Patient compartment of `patient_id` for `type` (R4 CompartmentDefinition "patient"): one
+// clause OR-ing the compartment's reference parameters; Patient itself by `_id`. Empty when the
+// type is not in the compartment (Medication, Practitioner, Organization, Location …).
+std::vector<store::Clause> compartment_clauses(std::string_view type, const std::string& patient_id) {
+  auto params = fhir::patient_compartment_params(type);
+  if (params.empty()) return {};
+  store::Clause c;
+  for (std::string_view param : params) {
+    store::Predicate p;
+    p.param = std::string(param);
+    if (param == "_id") {
+      p.type = store::ParamType::Token;
+      p.code = patient_id;
+    } else {
+      p.type = store::ParamType::Reference;
+      p.target_type = "Patient";
+      p.target_id = patient_id;
+    }
+    c.any_of.push_back(std::move(p));
+  }
+  return {std::move(c)};
+}
 
 char scope_letter(Interaction in) {
   if (in == Interaction::HistoryInstance) return 'r';

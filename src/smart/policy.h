@@ -25,6 +25,12 @@ struct PolicyContext {
 // The policy of a token whose granted scopes are `granted`.
 std::shared_ptr<const fhir::AccessPolicy> make_policy(const ScopeSet& granted, PolicyContext ctx);
 
+// The Patient compartment of `patient_id` for `type` (R4 CompartmentDefinition "patient"): one
+// clause OR-ing the compartment's reference parameters; Patient itself by `_id`. Empty when the
+// type is not in the compartment (Medication, Practitioner, Organization, Location …).
+std::vector<store::Clause> compartment_clauses(std::string_view type,
+                                               const std::string& patient_id);
+
 // The SMART permission letter of an interaction (SMART 2.2 permission-v2: r = read, vread,
 // history-instance; s = search, history-type/system; c; u = update, patch; d). Differs from
 // fhir::interaction_letter only for HistoryInstance, which the IG files under `r`.

@@ -106,11 +106,13 @@ StoreResult<std::vector<RowOf<Read>>> query_all(Db& db, const std::string& sql,
 StoreResult<std::int64_t> query_int(Db& db, const std::string& sql, const std::vector<Value>& binds,
                                     std::string_view what);
 
-// Runs fn through backend.read and returns what it produced.
+// Runs fn (Db& -> StoreResult<T>) as one unit of work of `run` (&Backend::read or
+// &Backend::transaction) and returns what it produced.
 template <class T, class Fn>
-StoreResult<T> read_value(Backend& backend, Fn fn) {
+StoreResult<T> value_of(Backend& backend, StoreResult<void> (Backend::*run)(const Backend::Work&),
+                        Fn fn) {
   std::optional<T> out;
-  auto r = backend.read([&](Db& db) -> StoreResult<void> {
+  auto r = (backend.*run)([&](Db& db) -> StoreResult<void> {
     auto v = fn(db);
     if (!v) return fail(v.error());
     out.emplace(std::move(*v));
@@ -120,18 +122,14 @@ StoreResult<T> read_value(Backend& backend, Fn fn) {
   return std::move(*out);
 }
 
-// The same through backend.transaction.
+template <class T, class Fn>
+StoreResult<T> read_value(Backend& backend, Fn fn) {
+  return value_of<T>(backend, &Backend::read, std::move(fn));
+}
+
 template <class T, class Fn>
 StoreResult<T> transaction_value(Backend& backend, Fn fn) {
-  std::optional<T> out;
-  auto r = backend.transaction([&](Db& db) -> StoreResult<void> {
-    auto v = fn(db);
-    if (!v) return fail(v.error());
-    out.emplace(std::move(*v));
-    return {};
-  });
-  if (!r) return fail(r.error());
-  return std::move(*out);
+  return value_of<T>(backend, &Backend::transaction, std::move(fn));
 }
 
 }  // namespace ember::store::sql

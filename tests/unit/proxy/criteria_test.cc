@@ -6,26 +6,13 @@
 
 #include "fhir/search_params.h"
 #include "fhir/search_parser.h"
+#include "test_policy.h"
 
 namespace ember::proxy {
 namespace {
 
-// The Patient compartment clause as smart/policy.cc builds it.
 store::Clause compartment(std::string_view type, const std::string& pid) {
-  store::Clause c;
-  for (std::string_view param : fhir::patient_compartment_params(type)) {
-    store::Predicate p;
-    p.param = std::string(param);
-    if (param == "_id") {
-      p.code = pid;
-    } else {
-      p.type = store::ParamType::Reference;
-      p.target_type = "Patient";
-      p.target_id = pid;
-    }
-    c.any_of.push_back(std::move(p));
-  }
-  return c;
+  return testing::compartment_clause(type, pid);
 }
 
 std::vector<store::Clause> clauses(std::string_view type,

@@ -10,24 +10,14 @@
 #include "fhir/policy.h"
 #include "fhir/search_params.h"
 #include "fhir/search_parser.h"
+#include "smart/policy.h"
 
 namespace ember::proxy::testing {
 
+// The Patient compartment clause exactly as smart/policy.cc builds it (empty outside it).
 inline store::Clause compartment_clause(std::string_view type, const std::string& pid) {
-  store::Clause c;
-  for (std::string_view param : fhir::patient_compartment_params(type)) {
-    store::Predicate p;
-    p.param = std::string(param);
-    if (param == "_id") {
-      p.code = pid;
-    } else {
-      p.type = store::ParamType::Reference;
-      p.target_type = "Patient";
-      p.target_id = pid;
-    }
-    c.any_of.push_back(std::move(p));
-  }
-  return c;
+  auto clauses = smart::compartment_clauses(type, pid);
+  return clauses.empty() ? store::Clause{} : clauses.front();
 }
 
 class TestPolicy final : public fhir::AccessPolicy {
