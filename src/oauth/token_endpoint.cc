@@ -367,13 +367,14 @@ Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> AuthServerImp
     verified = *checked;
     verified_tokens_.put(std::string(*token), verified, now_s);
   }
-  auto revoked = auth_.is_revoked(verified->grant_id, verified->jti);
-  if (!revoked) {
+  // One query: the deny-list and whether the client still exists (RFC 7592 §2.3: a deleted
+  // client's tokens die with it).
+  auto status = auth_.token_status(verified->grant_id, verified->jti, verified->client_id);
+  if (!status) {
     return fail(fhir::FhirError{503, "transient", "the token could not be checked; retry"});
   }
-  if (*revoked) return fail(unauthorized("the access token has been revoked", true));
-  // A deleted client's tokens die with it (RFC 7592 §2.3).
-  if (!find_client(verified->client_id)) {
+  if (status->revoked) return fail(unauthorized("the access token has been revoked", true));
+  if (!status->client_exists) {
     return fail(unauthorized("the client of this access token no longer exists", true));
   }
   return verified->policy;

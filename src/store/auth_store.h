@@ -202,6 +202,14 @@ class AuthStore {
   virtual StoreResult<void> revoke_grant(const std::string& grant_id, std::int64_t until_ms) = 0;
   virtual StoreResult<void> revoke_jti(const std::string& jti, std::int64_t until_ms) = 0;
   virtual StoreResult<bool> is_revoked(const std::string& grant_id, const std::string& jti) = 0;
+  // What the FHIR API asks on every request, in one query: whether the token is revoked (as
+  // is_revoked) and whether its client is still registered (a deleted client's tokens die).
+  struct TokenStatus {
+    bool revoked = false;
+    bool client_exists = false;
+  };
+  virtual StoreResult<TokenStatus> token_status(const std::string& grant_id, const std::string& jti,
+                                                const std::string& client_id) = 0;
 
   // Client-assertion replay cache (RFC 7523 §3 `jti`): records `key` until `until_ms` and
   // answers true, or answers false when it was already recorded (a replay).

@@ -595,6 +595,25 @@ class SqlAuthStore final : public AuthStore {
         {grant_id, jti}, "is revoked");
   }
 
+  StoreResult<TokenStatus> token_status(const std::string& grant_id, const std::string& jti,
+                                        const std::string& client_id) override {
+    OpTimer t("auth_token_status");
+    return read_value<TokenStatus>(*backend_, [&](Db& db) -> StoreResult<TokenStatus> {
+      std::optional<TokenStatus> out;
+      auto r = db.query(
+          "SELECT (SELECT COUNT(*) FROM revoked_grants WHERE grant_id = ?) + "
+          "(SELECT COUNT(*) FROM revoked_jtis WHERE jti = ?), "
+          "(SELECT COUNT(*) FROM clients WHERE client_id = ?)",
+          {grant_id, jti, client_id}, "token status", [&](const Row& row) {
+            out = TokenStatus{row.int64(0) > 0, row.int64(1) > 0};
+            return false;
+          });
+      if (!r) return fail(r.error());
+      if (!out) return fail(StoreError{StoreErrc::Internal, "token status: no row"});
+      return *out;
+    });
+  }
+
   // Client-assertion replay cache: any recorded key is a replay until purge_expired drops it.
   StoreResult<bool> use_assertion_jti(const std::string& key, std::int64_t until_ms) override {
     OpTimer t("auth_use_assertion_jti");

@@ -383,6 +383,22 @@ TEST_P(AuthStoreTest, Revocation) {
   EXPECT_EQ(store_->revoke_jti("", 1000).error().code, StoreErrc::Invalid);
 }
 
+TEST_P(AuthStoreTest, TokenStatusAnswersRevocationAndClientInOneQuery) {
+  ASSERT_TRUE(store_->put_client(client("app")));
+  auto fine = store_->token_status("g1", "j1", "app");
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_FALSE(fine->revoked);
+  EXPECT_TRUE(fine->client_exists);
+  ASSERT_TRUE(store_->revoke_grant("g1", 1000));
+  EXPECT_TRUE(store_->token_status("g1", "j1", "app")->revoked);
+  ASSERT_TRUE(store_->revoke_jti("j2", 1000));
+  EXPECT_TRUE(store_->token_status("", "j2", "app")->revoked);
+  EXPECT_FALSE(store_->token_status("g2", "j1", "app")->revoked);
+  EXPECT_FALSE(store_->token_status("", "", "gone")->client_exists);
+  ASSERT_TRUE(store_->delete_client("app"));
+  EXPECT_FALSE(store_->token_status("g2", "j1", "app")->client_exists);
+}
+
 TEST_P(AuthStoreTest, ConsentGetMissingAndUpsert) {
   auto none = store_->get_consent("app", "alice");
   ASSERT_TRUE(none);
