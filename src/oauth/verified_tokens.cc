@@ -7,7 +7,7 @@ namespace ember::oauth {
 std::shared_ptr<const VerifiedToken> VerifiedTokens::find(std::string_view token,
                                                           std::int64_t now_s) const {
   std::lock_guard lock(mu_);
-  auto it = entries_.find(std::string(token));
+  auto it = entries_.find(token);
   if (it == entries_.end() || it->second->exp_s <= now_s) return nullptr;
   return it->second;
 }

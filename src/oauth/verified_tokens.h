@@ -6,6 +6,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,8 +38,14 @@ class VerifiedTokens {
 
  private:
   const std::size_t max_;
+  // Transparent hashing: a lookup by the request's string_view allocates nothing.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   mutable std::mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<const VerifiedToken>> entries_;
+  std::unordered_map<std::string, std::shared_ptr<const VerifiedToken>, Hash, std::equal_to<>>
+      entries_;
 };
 
 }  // namespace ember::oauth

@@ -6,15 +6,12 @@
 #include <span>
 #include <string_view>
 
+#include "store/sql/migration.h"
 #include "store/postgres/connection.h"
 
 namespace ember::store::postgres {
 
-struct Migration {
-  int version;
-  std::string_view description;
-  std::string_view sql;
-};
+using sql::Migration;
 
 std::span<const Migration> migrations();
 // Brings the schema named by the connection's search_path to the latest version; returns the

@@ -4,15 +4,12 @@
 #include <span>
 #include <string_view>
 
+#include "store/sql/migration.h"
 #include "store/sqlite/connection.h"
 
 namespace ember::store::sqlite {
 
-struct Migration {
-  int version;
-  std::string_view description;
-  std::string_view sql;
-};
+using sql::Migration;
 
 std::span<const Migration> migrations();
 // Brings the database to the latest version; returns the version it is at afterwards.
