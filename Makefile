@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 PORT ?= 8080
 
-.PHONY: deps build run test unit e2e example bench bench-smoke format clean
+.PHONY: deps build run test unit e2e example bench bench-smoke soak soak-smoke format clean
 
 deps:
 	@./scripts/install-deps.sh
@@ -21,10 +21,14 @@ run: build
 unit: build
 	@./scripts/with-pg.sh ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-# Every e2e file on SQLite; then the store-level and FHIR/auth suites and the two-instance test
-# (tests/e2e/multi_instance.test.js) again on PostgreSQL.
+# Every e2e file on SQLite; then the store-level and FHIR/auth suites, the two-instance test
+# (tests/e2e/multi_instance.test.js), the SIGKILL test (crash_safety.test.js) and the brute-force
+# limits (limits.test.js: counters shared by two instances), the audit trail (audit.test.js) and the negative-input suites that
+# reach the store (NUL bytes, invalid UTF-8, injections) again on PostgreSQL.
 E2E_ENV = EMBER_BIN=$(abspath $(BUILD_DIR))/ember EMBER_CLIENT_BIN=$(abspath $(BUILD_DIR))/ember-client
-E2E_PG_FILES = tests/e2e/fhir_api.test.js $(sort $(wildcard tests/e2e/smart_*.test.js)) tests/e2e/multi_instance.test.js
+E2E_PG_FILES = tests/e2e/fhir_api.test.js $(sort $(wildcard tests/e2e/smart_*.test.js)) tests/e2e/multi_instance.test.js \
+  tests/e2e/crash_safety.test.js tests/e2e/limits.test.js tests/e2e/audit.test.js \
+  tests/e2e/negative_fhir.test.js tests/e2e/negative_oauth.test.js
 
 e2e: build
 	@$(E2E_ENV) node --test --test-concurrency=1 tests/e2e/
@@ -36,14 +40,55 @@ example: build
 	@./scripts/build-example.sh $(BUILD_DIR)
 
 # bench-smoke: the benchmark suite for a second per scenario, so it cannot rot; CI does not judge
-# speed from it (docs/performance.md).
-test: unit e2e example bench-smoke
+# speed from it (docs/performance.md). soak-smoke: the soak for one minute (see below).
+test: unit e2e example bench-smoke soak-smoke sanitize fuzz-smoke
 
 bench: build
 	@EMBER_BIN=$(abspath $(BUILD_DIR))/ember ./bench/run.sh
 
 bench-smoke: build
 	@BENCH_SMOKE=1 EMBER_BIN=$(abspath $(BUILD_DIR))/ember ./bench/run.sh
+
+# soak: a mixed load (launches, refreshes, FHIR reads, searches, writes) for SOAK_SECONDS (600);
+# fails on any error or on RSS growth of 5% or more after warm-up. soak-smoke is its one-minute
+# form, run by `make test` (docs/testing.md).
+soak: build
+	@EMBER_BIN=$(abspath $(BUILD_DIR))/ember ./bench/soak/run.sh
+
+soak-smoke: build
+	@SOAK_SECONDS=60 SOAK_PATIENTS=25 SOAK_OUT=bench/results/soak-smoke.json EMBER_BIN=$(abspath $(BUILD_DIR))/ember \
+	  ./bench/soak/run.sh
+
+# Sanitizers and fuzzing (docs/testing.md): one clang build in SAN_DIR, every library with
+# ASan + UBSan (and libFuzzer's coverage hooks), at -O1 so the tests stay fast. `sanitize` runs
+# all its unit tests (store tests on SQLite and PostgreSQL) and the core e2e files against its
+# ember; `fuzz` runs each fuzz/<name>.cc for FUZZ_SECONDS on its corpus; `fuzz-smoke` (CI) runs
+# each over its corpus and then for FUZZ_SMOKE_SECONDS.
+.PHONY: san-build sanitize fuzz fuzz-smoke
+SAN_DIR ?= build-san
+SAN_CXX ?= clang++-16
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+SAN_E2E_FILES = tests/e2e/smart_negative.test.js tests/e2e/smart_ehr_launch.test.js \
+  tests/e2e/fhir_api.test.js tests/e2e/smart_backend.test.js tests/e2e/smart_registration.test.js
+
+# Only what the runs use: ember, the unit-test binaries and the fuzz targets.
+SAN_TARGETS = ember $(patsubst tests/unit/%,ember_%_tests,$(wildcard tests/unit/*)) \
+  $(patsubst fuzz/%.cc,fuzz_%,$(wildcard fuzz/*.cc))
+
+san-build: deps
+	@cmake -S . -B $(SAN_DIR) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
+	  -DCMAKE_CXX_COMPILER=$(SAN_CXX) -DEMBER_FUZZ=ON >/dev/null
+	@cmake --build $(SAN_DIR) -j $(JOBS) --target $(SAN_TARGETS) -- --no-print-directory
+
+sanitize: san-build
+	@./scripts/sanitize.sh $(SAN_DIR) $(SAN_E2E_FILES)
+
+fuzz: san-build
+	@./fuzz/run.sh $(SAN_DIR) $(FUZZ_SECONDS)
+
+fuzz-smoke: san-build
+	@./fuzz/run.sh $(SAN_DIR) $(FUZZ_SMOKE_SECONDS)
 
 format:
 	@clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h')

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format curl wrk chromium openssl
   libpq-dev postgresql nginx
+  clang-16 libclang-rt-16-dev llvm-16  # sanitizer + libFuzzer build (make sanitize, make fuzz)
 )
 # node/npm: use the machine's own when present (any >= 18), else Debian's.
 command -v node >/dev/null 2>&1 || APT_PACKAGES+=(nodejs)

@@ -32,6 +32,8 @@
 #include "oauth/auth_server.h"
 #include "oauth/signing_keys.h"
 #include "app/apps_file.h"
+#include "app/audit_setup.h"
+#include "audit/request_scope.h"
 #include "portal/portal.h"
 #include "proxy/proxy.h"
 #include "sampleapp/sample_app.h"
@@ -250,7 +252,12 @@ void add_operational_routes(http::Router& router, store::ResourceStore& s,
   router.add(
       http::bhttp::verb::get, "/",
       [page = landing_page(base_url)](const http::Request& req, http::RequestContext&) {
-        return http::html_response(req, http::bhttp::status::ok, page);
+        auto res = http::html_response(req, http::bhttp::status::ok, page);
+        // Plain links only: no script, style or frame; never framed by another site.
+        res.set("Content-Security-Policy",
+                "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'");
+        res.set("X-Content-Type-Options", "nosniff");
+        return res;
       },
       "home");
 }
@@ -306,9 +313,15 @@ int serve(const Config& cfg) {
   }
 
   http::Router router;  // filled once the port (and so the base URL) is known
+  audit::Sink* audit_sink = nullptr;  // likewise (the AuditEvents name the base URL)
   http::Server server(
       cfg.server_options(),
-      [&router](const http::Request& req, http::RequestContext& ctx) { return router(req, ctx); });
+      [&router, &audit_sink](const http::Request& req, http::RequestContext& ctx) {
+        audit::RequestScope scope(ctx);  // the connection facts for audit hooks
+        auto res = router(req, ctx);
+        app::audit_oauth_failure(audit_sink, req, ctx, res);
+        return res;
+      });
   auto port = server.listen();
   if (!port) {
     std::cerr << "ember: " << port.error().message << "\n";
@@ -353,6 +366,12 @@ int serve(const Config& cfg) {
   auth_options.sandbox = cfg.mode == Mode::Sandbox;
   auth_options.secure_cookies = base_url.starts_with("https://");
   auth_options.launch_ttl_s = cfg.launch_ttl_s;
+  // The audit trail: written by one background thread, flushed when serve() returns (before the
+  // store closes: it is declared after it).
+  auto audit_writer = make_audit_writer(cfg.audit, s, clock, *random, base_url);
+  audit_sink = audit_writer.get();
+  auth_options.audit = audit_sink;
+  auth_options.limits = cfg.limits;
   auto auth_server =
       oauth::AuthServer::create(**auth, s, **keys, clock, *random, std::move(auth_options));
   auth_server->mount(router);
@@ -364,6 +383,7 @@ int serve(const Config& cfg) {
 
   fhir::FhirOptions fhir_options;
   fhir_options.base_url = base_url + "/fhir";
+  fhir_options.audit = audit_sink;
   if (!cfg.fhir_auth_open) {
     fhir_options.authorizer = auth_server->authorizer();
     fhir_options.authorize_url = base_url + "/oauth/authorize";

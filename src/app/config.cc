@@ -10,6 +10,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
+#include "http/client_address.h"
+
 namespace ember::app {
 
 namespace {
@@ -21,7 +23,7 @@ struct KeySpec {
   std::string_view help;
 };
 
-constexpr std::array<KeySpec, 20> kKeys = {{
+constexpr std::array<KeySpec, 34> kKeys = {{
     {"listen", "EMBER_LISTEN", false, "address:port to listen on (port 0 = any free port)"},
     {"base-url", "EMBER_BASE_URL", false,
      "public base URL (default: derived from --listen); iss/aud/redirects use it"},
@@ -48,6 +50,33 @@ constexpr std::array<KeySpec, 20> kKeys = {{
      "proxy mode: forward FHIR requests to this FHIR base URL after enforcing the grant"},
     {"upstream-timeout", "EMBER_UPSTREAM_TIMEOUT", false,
      "seconds one upstream FHIR request may take before the client gets a 504"},
+    {"audit", "EMBER_AUDIT", false,
+     "audit trail (FHIR AuditEvent): all, auth (security events only) or off"},
+    // Brute-force limits (docs/configuration.md, "Limits"). Durations: 500ms, 30s, 15m, 1h.
+    {"signin-account-delay-after", "EMBER_SIGNIN_ACCOUNT_DELAY_AFTER", false,
+     "failed sign-ins of one account before each attempt waits a growing delay (0 = never)"},
+    {"signin-account-lock-after", "EMBER_SIGNIN_ACCOUNT_LOCK_AFTER", false,
+     "failed sign-ins of one account that lock it for signin-lock (0 = never)"},
+    {"signin-address-delay-after", "EMBER_SIGNIN_ADDRESS_DELAY_AFTER", false,
+     "failed sign-ins from one client address before delays start (0 = never)"},
+    {"signin-address-lock-after", "EMBER_SIGNIN_ADDRESS_LOCK_AFTER", false,
+     "failed sign-ins from one client address that lock it (0 = never)"},
+    {"signin-delay", "EMBER_SIGNIN_DELAY", false,
+     "the first delay, doubled with every further failure"},
+    {"signin-max-delay", "EMBER_SIGNIN_MAX_DELAY", false, "the longest delay"},
+    {"signin-lock", "EMBER_SIGNIN_LOCK", false, "how long a lock lasts"},
+    {"signin-forget", "EMBER_SIGNIN_FORGET", false,
+     "failures are forgotten this long after the last one (>= signin-lock)"},
+    {"token-rate-client", "EMBER_TOKEN_RATE_CLIENT", false,
+     "token requests per client, N/DURATION (e.g. 600/1m) or off"},
+    {"token-rate-address", "EMBER_TOKEN_RATE_ADDRESS", false,
+     "token requests per client address, N/DURATION or off"},
+    {"registration-rate-address", "EMBER_REGISTRATION_RATE_ADDRESS", false,
+     "registration requests per client address, N/DURATION or off"},
+    {"registration-rate-client", "EMBER_REGISTRATION_RATE_CLIENT", false,
+     "registration management requests per client, N/DURATION or off"},
+    {"trusted-proxy", "EMBER_TRUSTED_PROXY", false,
+     "addresses or CIDR blocks (comma-separated) whose X-Forwarded-For names the client"},
 }};
 constexpr std::string_view kConfigKey = "config";
 constexpr std::string_view kConfigEnv = "EMBER_CONFIG";
@@ -83,6 +112,81 @@ std::optional<bool> parse_bool(std::string_view s) {
   if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
   if (v == "false" || v == "0" || v == "no" || v == "off") return false;
   return std::nullopt;
+}
+
+constexpr std::int64_t kMaxLimitDurationMs = 7LL * 24 * 3600 * 1000;  // a week
+constexpr std::int64_t kMaxLimitCount = 1'000'000'000;
+
+// A duration: a whole number with a unit (ms, s, m, h), or seconds without one.
+std::optional<std::int64_t> parse_duration_ms(std::string_view s) {
+  std::size_t digits = 0;
+  while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
+  auto n = parse_number<std::int64_t>(s.substr(0, digits));
+  if (!n) return std::nullopt;
+  const std::string_view unit = s.substr(digits);
+  std::int64_t scale = 0;
+  if (unit == "ms") {
+    scale = 1;
+  } else if (unit == "s" || unit.empty()) {
+    scale = 1000;
+  } else if (unit == "m") {
+    scale = 60'000;
+  } else if (unit == "h") {
+    scale = 3'600'000;
+  } else {
+    return std::nullopt;
+  }
+  if (*n > kMaxLimitDurationMs / scale) return std::nullopt;
+  return *n * scale;
+}
+
+// A rate limit: "N/DURATION" (N >= 1, DURATION > 0) or "off".
+std::optional<oauth::RatePolicy> parse_rate(std::string_view s) {
+  if (s == "off") return oauth::RatePolicy{.enabled = false};
+  auto slash = s.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto n = parse_number<std::int64_t>(s.substr(0, slash));
+  auto window = parse_duration_ms(s.substr(slash + 1));
+  if (!n || *n < 1 || *n > kMaxLimitCount || !window || *window <= 0) return std::nullopt;
+  return oauth::RatePolicy{.enabled = true, .limit = *n, .window_ms = *window};
+}
+
+using BadValue = std::function<Result<void, ConfigError>(std::string_view expected)>;
+
+Result<void, ConfigError> apply_limit(Config& c, std::string_view key, const std::string& value,
+                                      const BadValue& bad) {
+  auto& sign_in = c.limits.sign_in;
+  auto& rates = c.limits.rates;
+  if (key.starts_with("signin-") && key.ends_with("-after")) {
+    auto n = parse_number<std::int64_t>(value);
+    if (!n || *n < 0 || *n > kMaxLimitCount) return bad("a count >= 0 (0 = never)");
+    if (key == "signin-account-delay-after") sign_in.account.delay_after = *n;
+    if (key == "signin-account-lock-after") sign_in.account.lock_after = *n;
+    if (key == "signin-address-delay-after") sign_in.address.delay_after = *n;
+    if (key == "signin-address-lock-after") sign_in.address.lock_after = *n;
+    for (auto* p : {&sign_in.account, &sign_in.address}) {
+      p->enabled = p->delay_after > 0 || p->lock_after > 0;
+    }
+    return {};
+  }
+  if (key.starts_with("signin-")) {
+    auto ms = parse_duration_ms(value);
+    if (!ms || *ms <= 0) return bad("a duration such as 500ms, 30s, 15m or 1h (at most a week)");
+    for (auto* p : {&sign_in.account, &sign_in.address}) {
+      if (key == "signin-delay") p->base_delay_ms = *ms;
+      if (key == "signin-max-delay") p->max_delay_ms = *ms;
+      if (key == "signin-lock") p->lock_ms = *ms;
+      if (key == "signin-forget") p->forget_ms = *ms;
+    }
+    return {};
+  }
+  auto rate = parse_rate(value);
+  if (!rate) return bad("N/DURATION (e.g. 600/1m) or off");
+  if (key == "token-rate-client") rates.token_client = *rate;
+  if (key == "token-rate-address") rates.token_address = *rate;
+  if (key == "registration-rate-address") rates.registration_address = *rate;
+  if (key == "registration-rate-client") rates.registration_client = *rate;
+  return {};
 }
 
 struct Applied {
@@ -149,6 +253,16 @@ Result<void, ConfigError> apply(Config& c, Applied& applied, std::string_view ke
     if (value.size() < 32)
       return fail(error("key-encryption-key (from " + source + ") must be at least 32 characters"));
     c.key_encryption_key = value;
+  } else if (key == "audit") {
+    if (value == "all") {
+      c.audit = audit::Level::All;
+    } else if (value == "auth") {
+      c.audit = audit::Level::Auth;
+    } else if (value == "off") {
+      c.audit = audit::Level::Off;
+    } else {
+      return bad("all, auth or off");
+    }
   } else if (key == "fhir-auth") {
     if (value == "required") {
       c.fhir_auth_open = false;
@@ -157,6 +271,11 @@ Result<void, ConfigError> apply(Config& c, Applied& applied, std::string_view ke
     } else {
       return bad("required or open");
     }
+  } else if (key.starts_with("signin-") || key.starts_with("token-rate-") ||
+             key.starts_with("registration-rate-")) {
+    return apply_limit(c, key, value, bad);
+  } else if (key == "trusted-proxy") {
+    c.trusted_proxies = value;
   } else if (key == "mode") {
     if (value == "sandbox") {
       c.mode = Mode::Sandbox;
@@ -240,6 +359,7 @@ http::ServerOptions Config::server_options() const {
   o.tls_cert_file = tls_cert;
   o.tls_key_file = tls_key;
   o.access_log = access_log;
+  if (auto t = http::parse_trusted_proxies(trusted_proxies)) o.trusted_proxies = std::move(*t);
   return o;
 }
 
@@ -391,6 +511,18 @@ Result<void, ConfigError> validate(Config& c) {
     if (c.upstream_fhir == c.fhir_base_url()) {
       return fail(error("upstream-fhir '" + c.upstream_fhir + "' is this server's own FHIR base"));
     }
+  }
+  for (const auto* p : {&c.limits.sign_in.account, &c.limits.sign_in.address}) {
+    if (p->forget_ms < p->lock_ms || p->forget_ms < p->max_delay_ms) {
+      return fail(error("signin-forget must be at least signin-lock and signin-max-delay"));
+    }
+    if (p->base_delay_ms > p->max_delay_ms) {
+      return fail(error("signin-delay must not exceed signin-max-delay"));
+    }
+  }
+  if (!c.trusted_proxies.empty() && !http::parse_trusted_proxies(c.trusted_proxies)) {
+    return fail(error("trusted-proxy '" + c.trusted_proxies +
+                      "': expected IP addresses or CIDR blocks, comma-separated"));
   }
   if (c.mode == Mode::Production && c.fhir_auth_open) {
     return fail(error("fhir-auth=open is a sandbox convenience; production mode requires tokens"));

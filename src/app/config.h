@@ -10,8 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "audit/sink.h"
 #include "core/result.h"
 #include "http/server.h"
+#include "oauth/limits.h"
 
 namespace CLI {
 class App;
@@ -58,7 +60,17 @@ struct Config {
   // Never logged.
   std::string key_encryption_key;
   Mode mode = Mode::Sandbox;
+  // The audit trail (audit/): all = security events and every FHIR interaction, auth = security
+  // events only (the default: `all` costs the FHIR read path ~30%, docs/performance.md), off =
+  // none.
+  audit::Level audit = audit::Level::Auth;
   std::string config_file;  // "" = none
+  // Brute-force limits: sign-in back-off and lock, token and registration rate limits
+  // (oauth/limits.h; --signin-*, --token-rate-*, --registration-rate-*).
+  oauth::LimitOptions limits;
+  // Peers whose X-Forwarded-For names the client address (addresses or CIDR blocks,
+  // comma-separated); empty = the peer is the client.
+  std::string trusted_proxies;
 
   bool tls() const { return !tls_cert.empty(); }
   std::string fhir_base_url() const { return base_url + "/fhir"; }
@@ -84,7 +96,8 @@ class ConfigSource {
   // Every option: --listen, --base-url, --threads, --store, --tls-cert, --tls-key,
   // --max-header-bytes, --max-body-bytes, --read-timeout, --idle-timeout, --[no-]access-log,
   // --[no-]seed-on-empty, --sample-patients, --mode, --fhir-auth, --launch-ttl, --apps,
-  // --key-encryption-key, --upstream-fhir, --upstream-timeout, --config.
+  // --key-encryption-key, --upstream-fhir, --upstream-timeout, the limits (--signin-*,
+  // --token-rate-*, --registration-rate-*), --trusted-proxy, --config.
   void add_options(CLI::App& cmd);
   // Only --store and --config (commands that use the store but serve nothing).
   void add_store_options(CLI::App& cmd);

@@ -101,6 +101,16 @@ class DefaultRegistry final : public Registry {
     series_for(store_durations_, operation).observe(seconds);
   }
 
+  void count_limit_refusal(std::string_view limit) override {
+    std::lock_guard lock(limit_mu_);
+    ++series_for(limit_refusals_, limit);
+  }
+
+  void count_audit_events(std::string_view fate, std::uint64_t n) override {
+    std::lock_guard lock(audit_mu_);
+    series_for(audit_events_, fate) += n;
+  }
+
   std::string render_prometheus() const override {
     std::string out;
     out.reserve(8192);
@@ -133,6 +143,27 @@ class DefaultRegistry final : public Registry {
       render_histogram(out, "ember_store_operation_duration_seconds", "operation",
                        store_durations_);
     }
+    {
+      std::lock_guard lock(limit_mu_);
+      out +=
+          "# HELP ember_limit_refusals_total Requests and sign-in attempts refused by a "
+          "brute-force limit, by limit.\n"
+          "# TYPE ember_limit_refusals_total counter\n";
+      for (const auto& [limit, n] : limit_refusals_) {
+        out += fmt::format("ember_limit_refusals_total{{limit=\"{}\"}} {}\n",
+                           escape_label(limit), n);
+      }
+    }
+    {
+      std::lock_guard lock(audit_mu_);
+      out +=
+          "# HELP ember_audit_events_total AuditEvents by fate: written, dropped (queue full), "
+          "failed (store error).\n"
+          "# TYPE ember_audit_events_total counter\n";
+      for (const auto& [fate, n] : audit_events_) {
+        out += fmt::format("ember_audit_events_total{{fate=\"{}\"}} {}\n", escape_label(fate), n);
+      }
+    }
     return out;
   }
 
@@ -142,6 +173,10 @@ class DefaultRegistry final : public Registry {
   std::map<std::string, Histogram, std::less<>> request_durations_;
   mutable std::mutex store_mu_;
   std::map<std::string, Histogram, std::less<>> store_durations_;
+  mutable std::mutex limit_mu_;
+  std::map<std::string, std::uint64_t, std::less<>> limit_refusals_;
+  mutable std::mutex audit_mu_;
+  std::map<std::string, std::uint64_t, std::less<>> audit_events_;
 };
 
 }  // namespace

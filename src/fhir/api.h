@@ -3,7 +3,9 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <string_view>
 
+#include "audit/sink.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "fhir/policy.h"
@@ -24,7 +26,18 @@ struct FhirOptions {
   Authorizer authorizer;
   // OAuth endpoint URLs announced in the CapabilityStatement (empty = none).
   std::string authorize_url, token_url, revoke_url, introspect_url, register_url, manage_url;
+  // The audit trail: one AuditEvent per FHIR interaction (audit/); nullptr = none.
+  audit::Sink* audit = nullptr;
 };
+
+// Types only the server writes (AuditEvent: the audit trail): the REST API reads and searches
+// them but refuses create, update, patch and delete with 405, whatever the token grants.
+bool is_read_only_type(std::string_view type);
+
+// Types a wildcard resource scope (`user/*.rs`) does not reach: AuditEvent, whose entries
+// describe other people's activity, is granted only by a scope naming it (user/AuditEvent.rs,
+// system/AuditEvent.rs, patient/AuditEvent.rs for the patient's own trail).
+bool outside_wildcard_scopes(std::string_view type);
 
 // Handles every request whose path starts with /fhir (the path prefix of base_url).
 http::Handler make_fhir_handler(store::ResourceStore& store, const Clock& clock, Random& random,

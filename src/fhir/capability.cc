@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.h"
+#include "fhir/api.h"
 #include "fhir/search_params.h"
 
 namespace ember::fhir {
@@ -42,6 +43,10 @@ std::string capability_statement_json(const std::string& base_url, std::int64_t 
     bj::array interactions;
     for (const char* code : {"read", "vread", "update", "patch", "delete", "history-instance",
                              "history-type", "create", "search-type"}) {
+      const std::string_view c(code);
+      if (is_read_only_type(type) && (c == "update" || c == "patch" || c == "delete" || c == "create")) {
+        continue;
+      }
       interactions.push_back(bj::object{{"code", code}});
     }
     bj::array params;
@@ -62,8 +67,8 @@ std::string capability_statement_json(const std::string& base_url, std::int64_t 
                  {"interaction", std::move(interactions)},
                  {"versioning", "versioned-update"},
                  {"readHistory", true},
-                 {"updateCreate", true},
-                 {"conditionalCreate", true},
+                 {"updateCreate", !is_read_only_type(type)},
+                 {"conditionalCreate", !is_read_only_type(type)},
                  {"conditionalUpdate", false},
                  {"conditionalDelete", "not-supported"},
                  {"searchInclude", std::move(includes)},

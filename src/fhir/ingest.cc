@@ -103,7 +103,7 @@ Result<void, FhirError> validate_resource(const bj::value& v, std::string_view e
 Result<bj::object, FhirError> parse_resource(std::string_view body,
                                              std::string_view expected_type) {
   if (body.empty()) return fail(bad_request("the request has no body"));
-  auto v = json::parse_exact(body);
+  auto v = json::parse_exact(body, {.unique_keys = true});
   if (!v) return fail(bad_request("the body is not valid JSON: " + v.error().message));
   if (auto r = validate_resource(*v, expected_type); !r) return fail(r.error());
   return std::move(v->get_object());

@@ -4,6 +4,7 @@
 // constrained token never sees a resource outside them — in reads, searches and includes alike.
 #pragma once
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -33,9 +34,23 @@ constexpr char interaction_letter(Interaction i) {
   }
 }
 
+// Who a policy was granted to (the access token's sub, client_id, fhirUser and patient), for the
+// audit trail; empty strings when unknown (the open policy).
+struct Principal {
+  std::string subject;
+  std::string client_id;
+  std::string fhir_user;   // e.g. "Practitioner/dr-smith"
+  std::string patient_id;  // the launch/token patient context
+};
+
 class AccessPolicy {
  public:
   virtual ~AccessPolicy() = default;
+  // The token's identity (audit/), kept with the cached policy so reading it costs nothing.
+  virtual const Principal& principal() const {
+    static const Principal kNobody;
+    return kNobody;
+  }
   // Whether the interaction on `type` is permitted at all (403 when not).
   virtual Result<void, FhirError> allow(Interaction interaction, std::string_view type) const = 0;
   // Clauses that every resource of `type` touched by `interaction` must satisfy (scopes with the

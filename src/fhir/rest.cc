@@ -58,6 +58,12 @@ class OpenPolicy final : public AccessPolicy {
 
 constexpr std::string_view kFhirJson = "application/fhir+json; charset=utf-8";
 
+// R4 http.html: an interaction the server does not support on a type is 405 Method Not Allowed.
+FhirError read_only(const std::string& type) {
+  return FhirError{405, "not-supported",
+                   type + " is read-only: the audit trail is written by the server alone"};
+}
+
 std::optional<std::string_view> header(const http::Request& req, std::string_view name) {
   auto it = req.find(boost::beast::string_view(name.data(), name.size()));
   if (it == req.end()) return std::nullopt;
@@ -198,6 +204,7 @@ Outcome FhirApi::vread(Call& c, const std::string& type, const std::string& id,
 
 Outcome FhirApi::create(Call& c, const std::string& type, std::string_view body,
                         std::optional<std::string> if_none_exist) {
+  if (is_read_only_type(type)) return fail(read_only(type));
   if (auto a = c.policy->allow(Interaction::Create, type); !a) return fail(a.error());
   auto res = parse_resource(body, type);
   if (!res) return fail(res.error());
@@ -232,6 +239,7 @@ Outcome FhirApi::create(Call& c, const std::string& type, std::string_view body,
 
 Outcome FhirApi::update(Call& c, const std::string& type, const std::string& id,
                         std::string_view body, std::optional<std::int64_t> if_match) {
+  if (is_read_only_type(type)) return fail(read_only(type));
   if (auto a = c.policy->allow(Interaction::Update, type); !a) return fail(a.error());
   if (!is_valid_id(id)) return fail(bad_request("invalid id '" + id + "'"));
   auto res = parse_resource(body, type);
@@ -259,6 +267,7 @@ Outcome FhirApi::update(Call& c, const std::string& type, const std::string& id,
 
 Outcome FhirApi::patch(Call& c, const std::string& type, const std::string& id,
                        std::string_view body, std::optional<std::int64_t> if_match) {
+  if (is_read_only_type(type)) return fail(read_only(type));
   if (auto a = c.policy->allow(Interaction::Patch, type); !a) return fail(a.error());
   auto cur = read_checked(c, Interaction::Patch, type, id);
   if (!cur) return fail(cur.error());
@@ -266,7 +275,7 @@ Outcome FhirApi::patch(Call& c, const std::string& type, const std::string& id,
     return fail(conflict(412, "version conflict: " + type + "/" + id + " is at version " +
                                   std::to_string(cur->version)));
   }
-  auto patch_doc = json::parse_exact(body);
+  auto patch_doc = json::parse_exact(body, {.unique_keys = true});
   if (!patch_doc) return fail(bad_request("the patch is not valid JSON: " + patch_doc.error().message));
   auto doc = json::parse_exact(cur->json);
   if (!doc) return fail(FhirError{500, "exception", "stored resource is unreadable"});
@@ -298,6 +307,7 @@ Outcome FhirApi::patch(Call& c, const std::string& type, const std::string& id,
 
 Outcome FhirApi::remove(Call& c, const std::string& type, const std::string& id,
                         std::optional<std::int64_t> if_match) {
+  if (is_read_only_type(type)) return fail(read_only(type));
   if (auto a = c.policy->allow(Interaction::Delete, type); !a) return fail(a.error());
   if (!c.policy->constraints(Interaction::Delete, type).empty()) {
     auto cur = read_checked(c, Interaction::Delete, type, id);
@@ -324,7 +334,18 @@ Outcome FhirApi::capabilities() {
   return r;
 }
 
+bool is_read_only_type(std::string_view type) { return type == "AuditEvent"; }
+bool outside_wildcard_scopes(std::string_view type) { return type == "AuditEvent"; }
+
 http::Response FhirApi::handle(const http::Request& req, http::RequestContext& ctx) {
+  std::shared_ptr<const AccessPolicy> policy;
+  http::Response res = dispatch(req, ctx, policy);
+  if (audit::wants(options_.audit, audit::Kind::Read)) record_access(req, ctx, policy.get(), res);
+  return res;
+}
+
+http::Response FhirApi::dispatch(const http::Request& req, http::RequestContext& ctx,
+                                 std::shared_ptr<const AccessPolicy>& authorized) {
   ctx.route = "fhir";
   auto reply_of = [&](Outcome o, std::string_view content_type) {
     http::Response res{bhttp::status::ok, req.version()};
@@ -376,6 +397,7 @@ http::Response FhirApi::handle(const http::Request& req, http::RequestContext& c
       return res;
     }
     policy = std::move(*p);
+    authorized = policy;
   }
   Call call{req, policy};
   if (auto prefer = header(req, "Prefer")) {
@@ -421,6 +443,10 @@ http::Response FhirApi::handle(const http::Request& req, http::RequestContext& c
   const std::string& type = seg[0];
   if (!is_resource_type(type)) {
     return reply_of(fail(not_found("unknown resource type '" + type + "'")), kFhirJson);
+  }
+  if (is_read_only_type(type) && !get &&
+      !(method == bhttp::verb::post && seg.size() == 2 && seg[1] == "_search")) {
+    return method_not_allowed(seg.size() == 2 && seg[1] == "_search" ? "POST" : "GET");
   }
   if (seg.size() == 1) {
     if (get) {

@@ -42,7 +42,15 @@ using Outcome = Result<Reply, FhirError>;
 class FhirApi {
  public:
   FhirApi(store::ResourceStore& store, const Clock& clock, Random& random, FhirOptions options);
+  // dispatch() and then the request's AuditEvent (record_access, rest_audit.cc).
   http::Response handle(const http::Request& req, http::RequestContext& ctx);
+  // Routes and answers the request; `policy` is set once the request is authorized.
+  http::Response dispatch(const http::Request& req, http::RequestContext& ctx,
+                          std::shared_ptr<const AccessPolicy>& policy);
+  // One AuditEvent for the request (nothing for metadata and non-interactions); `policy` is null
+  // when the request was not authorized.
+  void record_access(const http::Request& req, const http::RequestContext& ctx,
+                     const AccessPolicy* policy, const http::Response& res);
 
   // Interactions (also used by batch/transaction entries).
   Outcome read(Call& c, const std::string& type, const std::string& id);

@@ -320,7 +320,12 @@ Outcome FhirApi::history(Call& c, const std::string& type, const std::optional<s
     b.links.emplace_back("next", link(hq.offset + hq.count));
   }
   if (hq.offset > 0) b.links.emplace_back("previous", link(hq.offset > hq.count ? hq.offset - hq.count : 0));
+  // System history under a wildcard scope: the audit trail needs its own grant (AuditEvent is
+  // not covered by `*`, smart/policy.cc), so its versions are left out of the page.
+  const bool hide_audit =
+      type.empty() && !c.policy->allow(Interaction::HistoryType, "AuditEvent");
   for (auto& rec : page->resources) {
+    if (hide_audit && is_read_only_type(rec.type)) continue;
     BundleEntry e;
     e.full_url = full_url(rec.type, rec.id);
     if (rec.deleted) {

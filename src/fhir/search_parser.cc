@@ -41,6 +41,14 @@ std::string quoted(std::string_view s) {
   return "'" + std::string(s) + "'";
 }
 
+// C0 controls other than tab, CR and LF (the set json/exact.h refuses in stored strings).
+bool has_control_char(std::string_view s) {
+  return std::ranges::any_of(s, [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+  });
+}
+
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
@@ -464,6 +472,12 @@ class Parser {
   R<void> add(std::string_view name, std::string_view value) {
     // _format and _pretty belong to every interaction; the REST layer validates them.
     if (name == "_format" || name == "_pretty") return {};
+    // Stored strings never hold control characters (json/exact.h), so such a value can match
+    // nothing; refused here before it reaches SQL, where NUL truncates (SQLite LIKE matched
+    // everything for ":contains=%00") or fails the statement (PostgreSQL text).
+    if (has_control_char(name) || has_control_char(value)) {
+      return invalid(name, "control characters are not allowed in search parameters");
+    }
     auto colon = name.find(':');
     std::string_view code = name.substr(0, colon);
     std::string_view mod = colon == std::string_view::npos ? "" : name.substr(colon + 1);

@@ -287,7 +287,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     parser_.reset();
     RequestContext ctx;
     ctx.request_id = pick_request_id(req);
-    ctx.remote_addr = remote_;
+    ctx.remote_addr = client_address(req, remote_, shared_->options.trusted_proxies);
     ctx.tls = kTls;
     method_ = std::string(req.method_string());
     path_ = std::string(target_path(req.target()));

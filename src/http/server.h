@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "http/client_address.h"
 #include "http/types.h"
 
 namespace ember::http {
@@ -35,6 +36,8 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   bool access_log = true;  // one JSON line per request on the "ember.access" logger (stdout)
+  // Reverse proxies whose X-Forwarded-For gives RequestContext::remote_addr (client_address.h).
+  TrustedProxies trusted_proxies;
 };
 
 enum class ServerErrc {

@@ -14,7 +14,8 @@ using Response = bhttp::response<bhttp::string_body>;
 
 struct RequestContext {
   std::string request_id;   // also sent as X-Request-Id
-  std::string remote_addr;  // peer IP address
+  // The client's IP address: the peer's, or the one a trusted proxy forwarded (client_address.h).
+  std::string remote_addr;
   bool tls = false;
   std::string route = "other";  // low-cardinality route label for metrics; handlers set it
 };

@@ -3,6 +3,9 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <charconv>
 #include <cstdlib>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 namespace ember::json {
 
@@ -28,6 +31,11 @@ struct ExactHandler {
   bj::value_stack st;
   std::string num;
   bool bad_char = false;
+  // ParseLimits::unique_keys: the member names seen in each open object.
+  bool unique_keys = false;
+  bool duplicate = false;
+  std::vector<std::unordered_set<std::string>> open_objects;
+  std::string key;
 
   bool reject(boost::system::error_code& ec) {
     bad_char = true;
@@ -41,8 +49,12 @@ struct ExactHandler {
     st.push_array(n);
     return true;
   }
-  bool on_object_begin(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    if (unique_keys) open_objects.emplace_back();
+    return true;
+  }
   bool on_object_end(std::size_t n, boost::system::error_code&) {
+    if (unique_keys) open_objects.pop_back();
     st.push_object(n);
     return true;
   }
@@ -58,11 +70,21 @@ struct ExactHandler {
   }
   bool on_key_part(bj::string_view s, std::size_t, boost::system::error_code& ec) {
     if (has_control_char(s)) return reject(ec);
+    if (unique_keys) key.append(s.data(), s.size());
     st.push_chars(s);
     return true;
   }
   bool on_key(bj::string_view s, std::size_t, boost::system::error_code& ec) {
     if (has_control_char(s)) return reject(ec);
+    if (unique_keys) {
+      key.append(s.data(), s.size());
+      if (!open_objects.back().insert(std::move(key)).second) {
+        duplicate = true;
+        ec = bj::error::syntax;
+        return false;
+      }
+      key.clear();
+    }
     st.push_key(s);
     return true;
   }
@@ -120,10 +142,14 @@ Result<bj::value, ParseError> parse_exact(std::string_view text, ParseLimits lim
   opt.max_depth = limits.max_depth;
   bj::basic_parser<ExactHandler> p(opt);
   p.handler().st.reset();
+  p.handler().unique_keys = limits.unique_keys;
   boost::system::error_code ec;
   std::size_t n = p.write_some(false, text.data(), text.size(), ec);
   if (!ec && n < text.size()) ec = bj::error::extra_data;
   if (ec) {
+    if (p.handler().duplicate) {
+      return fail(ParseError{"an object names the same member twice"});
+    }
     if (p.handler().bad_char) {
       return fail(ParseError{"control characters are not allowed in JSON strings"});
     }

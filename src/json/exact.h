@@ -18,6 +18,10 @@ namespace bj = boost::json;
 
 struct ParseLimits {
   std::size_t max_depth = 64;
+  // Refuse an object that names a member twice (RFC 8259 §4 leaves it to the parser; Boost.JSON
+  // keeps the last). On for what clients send (FHIR ingest), so no two readers of one request
+  // can see different resources; off for Ember's own stored JSON.
+  bool unique_keys = false;
 };
 
 struct ParseError {

@@ -14,6 +14,7 @@
 #include "oauth/client_auth.h"
 #include "oauth/errors.h"
 #include "oauth/jwks_fetcher.h"
+#include "oauth/limiter.h"
 #include "oauth/sessions.h"
 #include "oauth/verified_tokens.h"
 #include "smart/scopes.h"
@@ -69,7 +70,7 @@ class AuthServerImpl final : public AuthServer {
   http::Response authorize(const http::Request& req);
   http::Response advance(const http::Request& req, const std::string& txn,
                          std::vector<std::string> set_cookies = {});
-  http::Response login(const http::Request& req);
+  http::Response login(const http::Request& req, const http::RequestContext& ctx);
   http::Response choose_patient(const http::Request& req);
   http::Response choose_encounter(const http::Request& req);
   http::Response consent(const http::Request& req);
@@ -79,8 +80,12 @@ class AuthServerImpl final : public AuthServer {
                             const Session& session, const std::string& scope);
 
   // registration_endpoint.cc (RFC 7591 registration, RFC 7592 management)
-  http::Response register_client(const http::Request& req);
-  http::Response manage_client(const http::Request& req);  // GET/PUT/DELETE /oauth/register/{id}
+  http::Response register_client(const http::Request& req, const http::RequestContext& ctx);
+  // GET/PUT/DELETE /oauth/register/{id}
+  http::Response manage_client(const http::Request& req, const http::RequestContext& ctx);
+  // The registration rate limits: the address (from ctx) or the client id, when not empty.
+  std::optional<std::int64_t> registration_limited(const http::RequestContext& ctx,
+                                                   const std::string& client_id);
 
   // introspection.cc (RFC 7662) and revocation.cc (RFC 7009)
   http::Response introspect(const http::Request& req);
@@ -94,7 +99,7 @@ class AuthServerImpl final : public AuthServer {
   Result<http::QueryParams, Error> form_body(const http::Request& req);
 
   // token_endpoint.cc
-  http::Response token(const http::Request& req);
+  http::Response token(const http::Request& req, const http::RequestContext& ctx);
   http::Response client_credentials(const http::Request& req, const http::QueryParams& form,
                                     const AuthenticatedClient& client);
   http::Response userinfo(const http::Request& req);
@@ -126,6 +131,7 @@ class AuthServerImpl final : public AuthServer {
   Random& random_;
   AuthOptions opt_;
   Sessions sessions_;
+  RateLimiter rate_limiter_;  // token and registration endpoints (limiter.h)
 };
 
 std::optional<std::string> param(const http::QueryParams& params, std::string_view name);

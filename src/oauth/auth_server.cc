@@ -62,7 +62,9 @@ AuthServerImpl::AuthServerImpl(store::AuthStore& auth, store::ResourceStore& res
       clock_(clock),
       random_(random),
       opt_(std::move(options)),
-      sessions_(auth_, clock_, random_, {opt_.session_ttl_s, opt_.secure_cookies}) {
+      sessions_(auth_, clock_, random_,
+                {opt_.session_ttl_s, opt_.secure_cookies, opt_.limits.sign_in}),
+      rate_limiter_(auth_, clock_) {
   JwksFetcherOptions fetch;
   fetch.allow_http_loopback = opt_.sandbox;  // https only outside the sandbox
   jwks_ = JwksSource::create(clock_, fetch);
@@ -79,6 +81,13 @@ std::unique_ptr<AuthServer> AuthServer::create(store::AuthStore& auth,
 void AuthServerImpl::mount(http::Router& r) {
   auto bind = [this](http::Response (AuthServerImpl::*fn)(const http::Request&)) {
     return [this, fn](const http::Request& req, http::RequestContext&) { return (this->*fn)(req); };
+  };
+  // Handlers that count the client address against the brute-force limits get the context.
+  auto bind_ctx = [this](http::Response (AuthServerImpl::*fn)(const http::Request&,
+                                                              const http::RequestContext&)) {
+    return [this, fn](const http::Request& req, http::RequestContext& ctx) {
+      return (this->*fn)(req, ctx);
+    };
   };
   using V = bhttp::verb;
   r.add(V::get, "/fhir/.well-known/smart-configuration",
@@ -100,14 +109,14 @@ void AuthServerImpl::mount(http::Router& r) {
           return advance(req, txn);
         },
         "authorize");
-  r.add(V::post, "/oauth/authorize/login", bind(&AuthServerImpl::login), "authorize_login");
+  r.add(V::post, "/oauth/authorize/login", bind_ctx(&AuthServerImpl::login), "authorize_login");
   r.add(V::post, "/oauth/authorize/patient", bind(&AuthServerImpl::choose_patient),
         "authorize_patient");
   r.add(V::post, "/oauth/authorize/encounter", bind(&AuthServerImpl::choose_encounter),
         "authorize_encounter");
   r.add(V::post, "/oauth/authorize/consent", bind(&AuthServerImpl::consent), "authorize_consent");
-  r.add(V::post, "/oauth/token", http::with_cors(bind(&AuthServerImpl::token)), "token");
-  r.add(V::options, "/oauth/token", http::with_cors(bind(&AuthServerImpl::token)), "token");
+  r.add(V::post, "/oauth/token", http::with_cors(bind_ctx(&AuthServerImpl::token)), "token");
+  r.add(V::options, "/oauth/token", http::with_cors(bind_ctx(&AuthServerImpl::token)), "token");
   r.add(std::nullopt, "/oauth/userinfo", http::with_cors(bind(&AuthServerImpl::userinfo)),
         "userinfo");
   r.add(V::post, "/oauth/introspect", http::with_cors(bind(&AuthServerImpl::introspect)),
@@ -116,12 +125,12 @@ void AuthServerImpl::mount(http::Router& r) {
         "introspect");
   r.add(V::post, "/oauth/revoke", http::with_cors(bind(&AuthServerImpl::revoke)), "revoke");
   r.add(V::options, "/oauth/revoke", http::with_cors(bind(&AuthServerImpl::revoke)), "revoke");
-  r.add(V::post, "/oauth/register", http::with_cors(bind(&AuthServerImpl::register_client)),
+  r.add(V::post, "/oauth/register", http::with_cors(bind_ctx(&AuthServerImpl::register_client)),
         "register");
-  r.add(V::options, "/oauth/register", http::with_cors(bind(&AuthServerImpl::register_client)),
+  r.add(V::options, "/oauth/register", http::with_cors(bind_ctx(&AuthServerImpl::register_client)),
         "register");
   r.add_prefix(http::kAnyMethod, "/oauth/register/",
-               http::with_cors(bind(&AuthServerImpl::manage_client)), "register_manage");
+               http::with_cors(bind_ctx(&AuthServerImpl::manage_client)), "register_manage");
   r.add(V::get, "/ehr/smart-style/" + std::string(kStyleVersion) + ".json",
         http::with_cors(bind(&AuthServerImpl::style)), "smart_style");
   r.add(V::get, "/ehr/static/ember.css", bind(&AuthServerImpl::stylesheet), "static");

@@ -8,9 +8,11 @@
 
 #include "core/clock.h"
 #include "core/random.h"
+#include "audit/sink.h"
 #include "ehr/views.h"
 #include "fhir/policy.h"
 #include "http/router.h"
+#include "oauth/limits.h"
 #include "oauth/sessions.h"
 #include "oauth/signing_keys.h"
 #include "store/auth_store.h"
@@ -28,6 +30,8 @@ struct AuthOptions {
   std::int64_t session_ttl_s = 12 * 3600;
   std::int64_t pending_ttl_s = 15 * 60;
   std::int64_t launch_ttl_s = 5 * 60;  // EHR launch handles: short-lived and single-use
+  LimitOptions limits;  // sign-in back-off and lock, token and registration rate limits
+  audit::Sink* audit = nullptr;  // the audit trail (oauth/audit_hooks.h); nullptr = none
 
   std::string fhir_base() const { return base_url + "/fhir"; }
   std::string issuer() const { return base_url; }

@@ -9,6 +9,7 @@
 #include "fhir/patient_summary.h"
 #include "http/cookies.h"
 #include "json/exact.h"
+#include "oauth/audit_hooks.h"
 #include "oauth/auth_internal.h"
 #include "oauth/passwords.h"
 #include "smart/grant.h"
@@ -116,6 +117,7 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
   auto client = find_client(pending->client_id);
   if (!client) return error_page(req, 400, "Unknown app", "The app is no longer registered.");
   auto back = [&](Errc code, std::string desc) {
+    audit_authorization_denied(opt_.audit, pending->client_id, "", "", pending->patient_id, desc);
     (void)auth_.delete_pending(txn);
     return with_cookies(redirect_error(req, {pending->redirect_uri, pending->state,
                                              Error{code, std::move(desc)}}));
@@ -292,7 +294,7 @@ http::Response AuthServerImpl::advance(const http::Request& req, const std::stri
   return with_cookies(page(req, 200, ehr::render_consent(v)));
 }
 
-http::Response AuthServerImpl::login(const http::Request& req) {
+http::Response AuthServerImpl::login(const http::Request& req, const http::RequestContext& ctx) {
   auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
   if (!form) return error_page(req, 400, "This form is not valid", "Go back and try again.");
   std::string txn = param(*form, "txn").value_or("");
@@ -302,11 +304,14 @@ http::Response AuthServerImpl::login(const http::Request& req) {
                       "start again.");
   }
   std::string username = param(*form, "username").value_or("");
-  auto signed_in = sessions_.sign_in(req, username, param(*form, "password").value_or(""));
-  if (!signed_in && signed_in.error() == SignInError::Unavailable) {
+  auto signed_in =
+      sessions_.sign_in(req, username, param(*form, "password").value_or(""), ctx.remote_addr);
+  audit_sign_in(opt_.audit, audit::Channel::Authorize, username, signed_in);
+  if (!signed_in && signed_in.error().code == SignInError::Unavailable) {
     return error_page(req, 503, "Please try again", "The server is busy right now.");
   }
   if (!signed_in) {
+    const bool throttled = signed_in.error().code == SignInError::TooManyAttempts;
     auto pending = auth_.get_pending(txn);
     auto client = pending ? find_client(pending->client_id) : std::nullopt;
     ehr::SignInView v;
@@ -314,9 +319,13 @@ http::Response AuthServerImpl::login(const http::Request& req) {
     v.form = {"/oauth/authorize/login", txn, sessions_.pre_session_csrf(req, cookies)};
     v.app_name = client ? client->name : "";
     v.username = username;
-    v.error = "That username and password do not match. Please try again.";
+    v.error = throttled ? too_many_sign_in_attempts(signed_in.error().retry_after_s)
+                        : "That username and password do not match. Please try again.";
     if (opt_.sandbox) v.demo_accounts = demo_accounts();
-    auto res = page(req, 401, ehr::render_sign_in(v));
+    auto res = page(req, throttled ? 429 : 401, ehr::render_sign_in(v));
+    if (throttled) {
+      res.set(bhttp::field::retry_after, std::to_string(signed_in.error().retry_after_s));
+    }
     for (const auto& c : cookies) res.insert(bhttp::field::set_cookie, c);
     return res;
   }
@@ -397,6 +406,8 @@ http::Response AuthServerImpl::consent(const http::Request& req) {
   auto* pending = &p;
   const std::string txn = p.txn;
   auto deny = [&](std::string why) {
+    audit_authorization_denied(opt_.audit, pending->client_id, session->user.username,
+                               session->user.fhir_user, pending->patient_id, why);
     (void)auth_.delete_pending(txn);
     return redirect_error(req, {pending->redirect_uri, pending->state,
                                 Error{Errc::AccessDenied, std::move(why)}});
@@ -464,6 +475,7 @@ http::Response AuthServerImpl::issue_code(const http::Request& req,
                                 Error{Errc::TemporarilyUnavailable, "try again"}});
   }
   (void)auth_.delete_pending(p.txn);
+  audit_code_issued(opt_.audit, c);
   http::QueryParams q{{"code", code}, {"state", p.state}};
   return redirect(req, append_query(p.redirect_uri, q));
 }

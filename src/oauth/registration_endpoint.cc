@@ -6,6 +6,8 @@
 #include "core/encoding.h"
 #include "http/headers.h"
 #include "http/responses.h"
+#include "json/exact.h"
+#include "oauth/audit_hooks.h"
 #include "oauth/auth_internal.h"
 #include "oauth/client_metadata.h"
 #include "oauth/passwords.h"
@@ -95,6 +97,14 @@ Result<bj::value, RegistrationError> json_body(const http::Request& req) {
     return fail(RegistrationError{RegistrationErrc::InvalidClientMetadata,
                                   "the request body is not valid JSON"});
   }
+  // A member named twice (Boost.JSON keeps the last) would let a proxy or the client read other
+  // metadata than Ember registers: refused, as in FHIR bodies.
+  json::ParseLimits strict;
+  strict.unique_keys = true;
+  if (!json::parse_exact(req.body(), strict)) {
+    return fail(RegistrationError{RegistrationErrc::InvalidClientMetadata,
+                                  "the request body names a member twice"});
+  }
   return v;
 }
 
@@ -119,8 +129,21 @@ http::Response client_information(const http::Request& req, bhttp::status status
 
 }  // namespace
 
-http::Response AuthServerImpl::register_client(const http::Request& req) {
+// The registration rate limits: per client address (ctx given) or per client (id given).
+std::optional<std::int64_t> AuthServerImpl::registration_limited(const http::RequestContext& ctx,
+                                                                 const std::string& client_id) {
+  const auto& rates = opt_.limits.rates;
+  return rate_limiter_.check(
+      {{ctx.remote_addr.empty() ? std::string() : "r:n:" + ctx.remote_addr,
+        &rates.registration_address},
+       {client_id.empty() ? std::string() : "r:c:" + client_id, &rates.registration_client}},
+      "registration");
+}
+
+http::Response AuthServerImpl::register_client(const http::Request& req,
+                                               const http::RequestContext& ctx) {
   if (req.method() != bhttp::verb::post) return method_not_allowed(req, "POST");
+  if (auto retry = registration_limited(ctx, "")) return too_many_requests(req, *retry);
   // RFC 7591 §3: production registration needs an initial access token (`ember registration-token
   // create`); the sandbox is open.
   if (!opt_.sandbox) {
@@ -146,16 +169,19 @@ http::Response AuthServerImpl::register_client(const http::Request& req) {
   const std::string registration_token = random_.token(kRegistrationTokenBytes);
   c.registration_token_hash = hash_token(registration_token);
   if (auto put = auth_.put_client(c); !put) return store_failure(req, put.error());
+  audit_client_change(opt_.audit, audit::Kind::ClientRegister, c.client_id);
   return client_information(
       req, bhttp::status::created, c, secret, registration_token,
       opt_.base_url + std::string(kClientUriPrefix) + http::percent_encode(c.client_id));
 }
 
-http::Response AuthServerImpl::manage_client(const http::Request& req) {
+http::Response AuthServerImpl::manage_client(const http::Request& req,
+                                             const http::RequestContext& ctx) {
   const auto method = req.method();
   if (method != bhttp::verb::get && method != bhttp::verb::put && method != bhttp::verb::delete_) {
     return method_not_allowed(req, "GET, PUT, DELETE");
   }
+  if (auto retry = registration_limited(ctx, "")) return too_many_requests(req, *retry);
   auto target = http::parse_target(std::string_view(req.target().data(), req.target().size()));
   std::string id;
   if (target && target->path.starts_with(kClientUriPrefix)) {
@@ -176,6 +202,9 @@ http::Response AuthServerImpl::manage_client(const http::Request& req) {
       !constant_time_equals(current->registration_token_hash, presented_hash)) {
     return bearer_challenge(req, true);
   }
+  // Per client only once its registration access token is proven, so nobody can spend another
+  // client's allowance by naming it.
+  if (auto retry = registration_limited({}, id)) return too_many_requests(req, *retry);
   const std::string client_uri =
       opt_.base_url + std::string(kClientUriPrefix) + http::percent_encode(id);
 
@@ -186,6 +215,7 @@ http::Response AuthServerImpl::manage_client(const http::Request& req) {
   // RFC 7592 §2.3: delete. Its grants die with it: the token endpoint no longer knows the client.
   if (method == bhttp::verb::delete_) {
     if (auto del = auth_.delete_client(id); !del) return store_failure(req, del.error());
+    audit_client_change(opt_.audit, audit::Kind::ClientDelete, id);
     http::Response res{bhttp::status::no_content, req.version()};
     res.keep_alive(req.keep_alive());
     http::no_store(res);
@@ -226,6 +256,7 @@ http::Response AuthServerImpl::manage_client(const http::Request& req) {
     }
   }
   if (auto put = auth_.put_client(c); !put) return store_failure(req, put.error());
+  audit_client_change(opt_.audit, audit::Kind::ClientUpdate, c.client_id);
   return client_information(req, bhttp::status::ok, c, new_secret, *token, client_uri);
 }
 

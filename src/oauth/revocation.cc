@@ -3,6 +3,7 @@
 // checks on every request). Revoking an access token puts its `jti` on the deny-list. Unknown,
 // malformed or already revoked tokens answer 200; only the token's own client may revoke it.
 #include "http/responses.h"
+#include "oauth/audit_hooks.h"
 #include "oauth/auth_internal.h"
 
 namespace ember::oauth {
@@ -48,6 +49,8 @@ http::Response AuthServerImpl::revoke(const http::Request& req) {
       return error_response(req, {Errc::TemporarilyUnavailable, "try again"});
     }
   }
+  audit_token_revoked(opt_.audit, info->client_id, info->sub, info->grant_id,
+                      info->refresh ? "" : info->jti);
   return ok();
 }
 

@@ -11,9 +11,21 @@ constexpr std::string_view kSessionCookie = "ember_session";
 constexpr std::string_view kCsrfCookie = "ember_csrf";
 }  // namespace
 
+std::string too_many_sign_in_attempts(std::int64_t retry_after_s) {
+  const std::int64_t minutes = (retry_after_s + 59) / 60;
+  const std::string wait = retry_after_s == 1   ? std::string("1 second")
+                           : retry_after_s < 120 ? std::to_string(retry_after_s) + " seconds"
+                                                 : std::to_string(minutes) + " minutes";
+  return "Too many sign-in attempts. Please wait " + wait + " and try again.";
+}
+
 Sessions::Sessions(store::AuthStore& auth, const Clock& clock, Random& random,
                    SessionOptions options)
-    : auth_(auth), clock_(clock), random_(random), opt_(options) {}
+    : auth_(auth),
+      clock_(clock),
+      random_(random),
+      opt_(options),
+      limiter_(auth, clock, options.limits) {}
 
 std::string Sessions::hash(std::string_view secret) {
   return base64url_encode(sha256(secret));
@@ -29,16 +41,26 @@ std::optional<Session> Sessions::current(const http::Request& req) const {
   return Session{std::move(*rec), std::move(*user)};
 }
 
-Result<SignedIn, SignInError> Sessions::sign_in(const http::Request& req,
-                                                const std::string& username,
-                                                const std::string& password) {
+Result<SignedIn, SignInFailure> Sessions::sign_in(const http::Request& req,
+                                                  const std::string& username,
+                                                  const std::string& password,
+                                                  std::string_view client_addr) {
+  auto attempt = limiter_.begin(username, client_addr);
+  if (!attempt) {
+    if (attempt.error().unavailable) return fail(SignInFailure{SignInError::Unavailable});
+    return fail(SignInFailure{SignInError::TooManyAttempts, attempt.error().retry_after_s});
+  }
   auto user = username.empty() ? decltype(auth_.get_user(username))(fail(store::StoreError{
                                      store::StoreErrc::NotFound, ""}))
                                : auth_.get_user(username);
   // The same work whether or not the account exists, so timing does not tell which.
   static const std::string kDummyHash = hash_password("not-a-password", random_);
   bool ok = verify_password(password, user ? user->password_hash : kDummyHash) && user.has_value();
-  if (!ok) return fail(SignInError::BadCredentials);
+  if (!ok) {
+    limiter_.failed(*attempt);
+    return fail(SignInFailure{SignInError::BadCredentials});
+  }
+  limiter_.succeeded(*attempt);
   // A new session id at every sign-in (no session fixation); the old one is ended.
   if (auto old = http::get_cookie(req, kSessionCookie)) (void)auth_.delete_session(hash(*old));
   std::string sid = random_.token(32);
@@ -48,7 +70,7 @@ Result<SignedIn, SignInError> Sessions::sign_in(const http::Request& req,
   s.csrf = random_.token(32);
   s.auth_time_s = clock_.now_s();
   s.expires_ms = clock_.now_ms() + opt_.ttl_s * 1000;
-  if (auto r = auth_.put_session(s); !r) return fail(SignInError::Unavailable);
+  if (auto r = auth_.put_session(s); !r) return fail(SignInFailure{SignInError::Unavailable});
   return SignedIn{Session{std::move(s), std::move(*user)},
                   http::cookie_header(kSessionCookie, sid, {.secure = opt_.secure_cookies})};
 }

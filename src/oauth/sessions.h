@@ -11,6 +11,7 @@
 #include "core/random.h"
 #include "core/result.h"
 #include "http/types.h"
+#include "oauth/limiter.h"
 #include "store/auth_store.h"
 
 namespace ember::oauth {
@@ -24,12 +25,22 @@ struct Session {
 struct SessionOptions {
   std::int64_t ttl_s = 12 * 3600;
   bool secure_cookies = false;
+  SignInLimits limits;  // failure counters, delays and locks (oauth/limits.h)
 };
 
 enum class SignInError {
-  BadCredentials,  // unknown account or wrong password (never says which)
-  Unavailable,     // the store failed
+  BadCredentials,   // unknown account or wrong password (never says which)
+  TooManyAttempts,  // refused by the failure limits before the password was looked at
+  Unavailable,      // the store failed
 };
+
+struct SignInFailure {
+  SignInError code;
+  std::int64_t retry_after_s = 0;  // TooManyAttempts: when to try again
+};
+
+// The sign-in pages' message for TooManyAttempts: the same whether or not the account exists.
+std::string too_many_sign_in_attempts(std::int64_t retry_after_s);
 
 struct SignedIn {
   Session session;
@@ -43,10 +54,13 @@ class Sessions {
   // The session named by the request's cookie, when it exists and has not expired.
   std::optional<Session> current(const http::Request& req) const;
 
-  // Checks the password (the same work whether or not the account exists), ends the request's
-  // old session if any, and starts a new one with a fresh id and CSRF token.
-  Result<SignedIn, SignInError> sign_in(const http::Request& req, const std::string& username,
-                                        const std::string& password);
+  // Asks the failure limits first (per account and per client address, shared by both sign-in
+  // forms; a refused attempt never reaches the password), checks the password (the same work
+  // whether or not the account exists), ends the request's old session if any, and starts a
+  // new one with a fresh id and CSRF token. `client_addr` is the request's client address.
+  Result<SignedIn, SignInFailure> sign_in(const http::Request& req, const std::string& username,
+                                          const std::string& password,
+                                          std::string_view client_addr);
 
   // Ends the request's session; returns the Set-Cookie header value that clears the cookie.
   std::string sign_out(const http::Request& req);
@@ -68,6 +82,7 @@ class Sessions {
   const Clock& clock_;
   Random& random_;
   SessionOptions opt_;
+  SignInLimiter limiter_;
 };
 
 }  // namespace ember::oauth

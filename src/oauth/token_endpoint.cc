@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "http/headers.h"
 #include "http/responses.h"
+#include "oauth/audit_hooks.h"
 #include "oauth/auth_internal.h"
 #include "oauth/passwords.h"
 #include "oauth/pkce.h"
@@ -74,7 +75,7 @@ bool AuthServerImpl::check_client_secret(const store::ClientRecord& c, const std
   return true;
 }
 
-http::Response AuthServerImpl::token(const http::Request& req) {
+http::Response AuthServerImpl::token(const http::Request& req, const http::RequestContext& ctx) {
   if (req.method() != bhttp::verb::post) {
     auto res = error_response(req, {Errc::InvalidRequest, "use POST"});
     res.result(bhttp::status::method_not_allowed);
@@ -92,6 +93,17 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     return error_response(req, {Errc::UnsupportedGrantType, "unsupported grant_type"});
   }
   auto client = authenticate(req, *form);
+  // Rate limits, in one store statement: the authenticated client's counter (after
+  // authentication, so nobody can spend another client's allowance by naming it) and the
+  // address's (which also counts failed authentications). Over either: 429, nothing issued.
+  const auto& rates = opt_.limits.rates;
+  if (auto retry = rate_limiter_.check(
+          {{client ? "t:c:" + client->client.client_id : std::string(), &rates.token_client},
+           {ctx.remote_addr.empty() ? std::string() : "t:n:" + ctx.remote_addr,
+            &rates.token_address}},
+          "token")) {
+    return too_many_requests(req, *retry);
+  }
   if (!client) return error_response(req, client.error());
   const std::int64_t now_ms = clock_.now_ms();
   if (*grant_type == "client_credentials") return client_credentials(req, *form, *client);
@@ -296,6 +308,10 @@ http::Response AuthServerImpl::token(const http::Request& req) {
     }
     body["refresh_token"] = refresh;
   }
+  audit_token_issued(opt_.audit, {*grant_type == "refresh_token" ? audit::Kind::TokenRefresh
+                                                                  : audit::Kind::TokenIssue,
+                                  g.client_id, g.username, g.fhir_user, g.patient_id, jti,
+                                  g.grant_id, g.scope});
   auto res = http::json_response(req, bhttp::status::ok, bj::serialize(body));
   http::no_store(res);
   return res;
@@ -328,12 +344,13 @@ http::Response AuthServerImpl::client_credentials(const http::Request& req,
   }
   if (granted.empty()) return error_response(req, {Errc::InvalidScope, "no scope"});
   const std::int64_t now_s = clock_.now_s();
+  const std::string jti = random_.token(16);
   bj::object claims{{"iss", opt_.issuer()},
                     {"sub", client.client.client_id},
                     {"aud", opt_.fhir_base()},
                     {"iat", now_s},
                     {"exp", now_s + kBackendTokenTtlS},
-                    {"jti", random_.token(16)},
+                    {"jti", jti},
                     {"client_id", client.client.client_id},
                     {"scope", granted.to_string()}};
   auto access = keys_.sign_access_token(claims);
@@ -342,6 +359,8 @@ http::Response AuthServerImpl::client_credentials(const http::Request& req,
                   {"token_type", "Bearer"},
                   {"expires_in", kBackendTokenTtlS},
                   {"scope", granted.to_string()}};
+  audit_token_issued(opt_.audit, {audit::Kind::TokenClientCredentials, client.client.client_id,
+                                  "", "", "", jti, "", granted.to_string()});
   auto res = http::json_response(req, bhttp::status::ok, bj::serialize(body));
   http::no_store(res);
   return res;
@@ -401,6 +420,8 @@ Result<std::shared_ptr<const VerifiedToken>, std::string> AuthServerImpl::verify
   smart::PolicyContext ctx;
   if (auto p = str("patient"); !p.empty()) ctx.patient_id = p;
   if (auto f = str("fhirUser"); !f.empty()) ctx.fhir_user = f;
+  ctx.subject = str("sub");  // for the audit trail (fhir::Principal)
+  ctx.client_id = str("client_id");
   auto entry = std::make_shared<VerifiedToken>();
   entry->exp_s = exp->to_number<std::int64_t>();
   entry->grant_id = str("gid");

@@ -2,6 +2,8 @@
 // recognised by our signature (then checked for expiry and revocation), refresh tokens by the
 // hash of their value.
 #include <boost/json.hpp>
+#include <string_view>
+#include <unordered_set>
 
 #include "http/headers.h"
 #include "oauth/auth_internal.h"
@@ -83,6 +85,14 @@ Result<http::QueryParams, Error> AuthServerImpl::form_body(const http::Request& 
   }
   auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
   if (!form) return fail(Error{Errc::InvalidRequest, "malformed form body"});
+  // RFC 6749 §3.2 (and RFC 7009 / 7662 after it): a parameter MUST NOT be included more than
+  // once; otherwise two readers of the same request (a proxy, Ember) could disagree.
+  std::unordered_set<std::string_view> seen;
+  for (const auto& p : *form) {
+    if (!seen.insert(p.name).second) {
+      return fail(Error{Errc::InvalidRequest, "the parameter '" + p.name + "' appears more than once"});
+    }
+  }
   return std::move(*form);
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ehr/chart_views.h"
+#include "oauth/audit_hooks.h"
 #include "portal/chart_model.h"
 #include "portal/portal.h"
 
@@ -52,7 +53,7 @@ http::Response login_form(Portal& portal, const http::Request& req) {
   return sign_in_page(portal, req, 200, param_or(query_of(req), "next"), "", "");
 }
 
-http::Response login(Portal& portal, const http::Request& req) {
+http::Response login(Portal& portal, const http::Request& req, const http::RequestContext& ctx) {
   auto form = http::parse_form(std::string_view(req.body().data(), req.body().size()));
   if (!form) return sign_in_page(portal, req, 400, "", "", "The form could not be read. Please try again.");
   const std::string next = param_or(*form, "next");
@@ -62,9 +63,19 @@ http::Response login(Portal& portal, const http::Request& req) {
     return sign_in_page(portal, req, 403, next, username,
                         "For your safety this form expired. Please sign in again.");
   }
-  auto signed_in = portal.sessions().sign_in(req, username, param_or(*form, "password"));
-  if (!signed_in && signed_in.error() == oauth::SignInError::Unavailable) {
+  auto signed_in =
+      portal.sessions().sign_in(req, username, param_or(*form, "password"), ctx.remote_addr);
+  oauth::audit_sign_in(portal.auth_server.options().audit, audit::Channel::Portal, username,
+                       signed_in);
+  if (!signed_in && signed_in.error().code == oauth::SignInError::Unavailable) {
     return portal.error_page(req, 503, "Please try again", "The server is busy right now.");
+  }
+  if (!signed_in && signed_in.error().code == oauth::SignInError::TooManyAttempts) {
+    const std::int64_t retry = signed_in.error().retry_after_s;
+    auto res =
+        sign_in_page(portal, req, 429, next, username, oauth::too_many_sign_in_attempts(retry));
+    res.set(bhttp::field::retry_after, std::to_string(retry));
+    return res;
   }
   if (!signed_in) {
     return sign_in_page(portal, req, 401, next, username,
@@ -80,6 +91,7 @@ http::Response logout(Portal& portal, const http::Request& req) {
   if (!session) return portal.redirect(req, "/ehr/login");  // already signed out
   auto form = portal.checked_form(req, *session);
   if (!form) return std::move(form.error());
+  oauth::audit_sign_out(portal.auth_server.options().audit, *session);
   auto res = portal.redirect(req, "/ehr/login");
   res.insert(bhttp::field::set_cookie, portal.sessions().sign_out(req));
   return res;
@@ -96,7 +108,11 @@ void mount_sign_in(http::Router& router, Portal& portal) {
   };
   router.add(V::get, "/ehr", bind(&home), "ehr_home");
   router.add(V::get, "/ehr/login", bind(&login_form), "ehr_login");
-  router.add(V::post, "/ehr/login", bind(&login), "ehr_login");
+  router.add(V::post, "/ehr/login",
+             [&portal](const http::Request& req, http::RequestContext& ctx) {
+               return login(portal, req, ctx);
+             },
+             "ehr_login");
   router.add(V::post, "/ehr/logout", bind(&logout), "ehr_logout");
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "fhir/api.h"
 #include "fhir/search_params.h"
 #include "fhir/search_parser.h"
 
@@ -49,7 +50,14 @@ fhir::FhirError insufficient_scope(std::string diagnostics) {
 class ScopePolicy final : public fhir::AccessPolicy {
  public:
   ScopePolicy(std::vector<ResourceScope> scopes, PolicyContext ctx)
-      : scopes_(std::move(scopes)), ctx_(std::move(ctx)) {}
+      : scopes_(std::move(scopes)), ctx_(std::move(ctx)) {
+    principal_.subject = ctx_.subject;
+    principal_.client_id = ctx_.client_id;
+    principal_.fhir_user = ctx_.fhir_user.value_or("");
+    principal_.patient_id = ctx_.patient_id.value_or("");
+  }
+
+  const fhir::Principal& principal() const override { return principal_; }
 
   Result<void, FhirError> allow(Interaction in, std::string_view type) const override {
     // Batches are authorized per entry; the CapabilityStatement is public (checklist API-07).
@@ -141,8 +149,10 @@ class ScopePolicy final : public fhir::AccessPolicy {
 
  private:
   // Whether `s` names `type` with `letter` (ignoring context availability and filters).
+  // A wildcard does not reach the audit trail (fhir::outside_wildcard_scopes).
   static bool applies(const ResourceScope& s, char letter, std::string_view type) {
-    return (s.type == "*" || s.type == type) && s.letters.find(letter) != std::string::npos;
+    return ((s.type == "*" && !fhir::outside_wildcard_scopes(type)) || s.type == type) &&
+           s.letters.find(letter) != std::string::npos;
   }
 
   // Scopes that grant `in` on `type` and that can take effect: a patient/ scope needs a patient
@@ -169,6 +179,7 @@ class ScopePolicy final : public fhir::AccessPolicy {
 
   std::vector<ResourceScope> scopes_;
   PolicyContext ctx_;
+  fhir::Principal principal_;
 };
 
 }  // namespace

@@ -20,6 +20,9 @@ struct PolicyContext {
   std::optional<std::string> patient_id;  // the launch/token `patient` context
   // "Practitioner/dr-smith": set only when the token carries fhirUser (then it was granted).
   std::optional<std::string> fhir_user;
+  // The token's sub and client_id: who acts, for the audit trail (fhir::Principal).
+  std::string subject;
+  std::string client_id;
 };
 
 // The policy of a token whose granted scopes are `granted`.

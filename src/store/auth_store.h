@@ -151,6 +151,29 @@ struct KeyRecord {
 
 enum class ConsumeResult { Ok, NotFound, AlreadyUsed };
 
+// A sign-in failure counter (oauth/limits.h gives it meaning): failures since the counter was
+// last cleared or expired, and when the last failure (or claimed attempt) happened.
+struct FailureCount {
+  std::string key;  // "a:<hash of the username>" or "n:<client address>"
+  std::int64_t failures = 0;
+  std::int64_t last_ms = 0;
+};
+
+// One request counted against a fixed window of a rate limit.
+struct RateHit {
+  std::string key;  // e.g. "token:c:<client_id>", "token:n:<address>"
+  std::int64_t window_start_ms = 0;  // now rounded down to the window
+  std::int64_t window_ms = 0;
+};
+
+// A counter after the hit: requests in the current window and in the window before it.
+struct RateCount {
+  std::string key;
+  std::int64_t window_start_ms = 0;
+  std::int64_t hits = 0;
+  std::int64_t previous_hits = 0;
+};
+
 class AuthStore {
  public:
   virtual ~AuthStore() = default;
@@ -230,7 +253,30 @@ class AuthStore {
   virtual StoreResult<void> put_key(const KeyRecord& k) = 0;
   virtual StoreResult<std::vector<KeyRecord>> list_keys() = 0;
 
-  // Deletes expired sessions, pending authorizations, launches, codes, refresh tokens and revocations.
+  // Sign-in failure counters (the limiter in oauth/limiter.h). get_failures reads the unexpired
+  // counters among `keys`. claim_attempt starts an attempt on a counter: it moves last_ms to
+  // `hold_until_ms` (or seen.last_ms + 1 if that is later) only if the counter still holds
+  // seen.last_ms or has expired (a new counter, with no failures, is created when there is
+  // none), so of two attempts that saw the same state one wins (true) and the other loses
+  // (false), and attempts that read the counter while it is held see the hold. add_failure counts
+  // one failure on each key (a counter past its expiry starts again at 1), sets last_ms to
+  // `now_ms` and the expiry, and returns the new counts. clear_failures forgets a counter.
+  virtual StoreResult<std::vector<FailureCount>> get_failures(const std::vector<std::string>& keys,
+                                                              std::int64_t now_ms) = 0;
+  virtual StoreResult<bool> claim_attempt(const FailureCount& seen, std::int64_t now_ms,
+                                          std::int64_t hold_until_ms, std::int64_t expires_ms) = 0;
+  virtual StoreResult<std::vector<FailureCount>> add_failure(const std::vector<std::string>& keys,
+                                                             std::int64_t now_ms,
+                                                             std::int64_t expires_ms) = 0;
+  virtual StoreResult<void> clear_failures(const std::string& key) = 0;
+
+  // Rate limits: counts one request on each hit's counter in ONE statement (an atomic upsert, so
+  // instances sharing the database count together) and returns every counter after it. A hit
+  // for a later window starts it at 1 and keeps the window before as previous_hits.
+  virtual StoreResult<std::vector<RateCount>> count_hits(const std::vector<RateHit>& hits) = 0;
+
+  // Deletes expired sessions, pending authorizations, launches, codes, refresh tokens,
+  // revocations and limit counters.
   virtual StoreResult<void> purge_expired(std::int64_t now_ms) = 0;
 };
 

@@ -223,6 +223,25 @@ ALTER TABLE refresh_tokens ADD COLUMN fhir_context TEXT COLLATE "C" NOT NULL DEF
 ALTER TABLE refresh_tokens ADD COLUMN intent TEXT COLLATE "C" NOT NULL DEFAULT '';
 )sql";
 
+constexpr std::string_view kV7 = R"sql(
+CREATE TABLE sign_in_failures (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  failures BIGINT NOT NULL,
+  last_ms BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX sign_in_failures_expires ON sign_in_failures (expires_ms);
+CREATE TABLE rate_windows (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  window_start_ms BIGINT NOT NULL,
+  window_ms BIGINT NOT NULL,
+  hits BIGINT NOT NULL,
+  previous_hits BIGINT NOT NULL,
+  expires_ms BIGINT NOT NULL
+);
+CREATE INDEX rate_windows_expires ON rate_windows (expires_ms);
+)sql";
+
 // The descriptions are SQLite's, word for word (a test compares them).
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
@@ -231,6 +250,7 @@ constexpr Migration kMigrations[] = {
     {4, "client registration metadata, assertion replay cache, initial access tokens", kV4},
     {5, "codes and refresh tokens bound to the FHIR base they were issued for", kV5},
     {6, "EHR launch contexts, fhirContext and intent on codes and tokens, auto-approve", kV6},
+    {7, "sign-in failure counters and request rate windows", kV7},
 };
 
 // pg_advisory_lock(kLockKey, hash of the schema): instances migrating the same schema wait for

@@ -3,6 +3,7 @@
 // Every read-modify-write is a conditional statement (UPDATE … WHERE used = 0, INSERT … ON
 // CONFLICT DO NOTHING) whose changed-row count decides, so it is atomic on both databases and
 // across instances sharing one.
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <span>
@@ -391,6 +392,36 @@ std::string revoke_sql(std::string_view table, std::string_view key) {
          ".until_ms > excluded.until_ms THEN " + t + ".until_ms ELSE excluded.until_ms END";
 }
 
+// The rate-window upsert for `n` keys (statement text cached per n; callers pass one or two).
+std::string make_count_hits_sql(std::size_t n) {
+  std::string q =
+      "INSERT INTO rate_windows (key, window_start_ms, window_ms, hits, previous_hits, expires_ms) "
+      "VALUES ";
+  for (std::size_t i = 0; i < n; ++i) q += i ? ", (?, ?, ?, 1, 0, ?)" : "(?, ?, ?, 1, 0, ?)";
+  const std::string same = "rate_windows.window_start_ms >= excluded.window_start_ms";
+  q += " ON CONFLICT (key) DO UPDATE SET "
+       "previous_hits = CASE WHEN " + same + " THEN rate_windows.previous_hits "
+       "WHEN rate_windows.window_start_ms + excluded.window_ms = excluded.window_start_ms "
+       "THEN rate_windows.hits ELSE 0 END, "
+       "hits = CASE WHEN " + same + " THEN rate_windows.hits + 1 ELSE 1 END, "
+       "window_start_ms = CASE WHEN " + same + " THEN rate_windows.window_start_ms "
+       "ELSE excluded.window_start_ms END, "
+       "window_ms = excluded.window_ms, "
+       "expires_ms = CASE WHEN " + same + " THEN rate_windows.expires_ms "
+       "ELSE excluded.expires_ms END "
+       "RETURNING key, window_start_ms, hits, previous_hits";
+  return q;
+}
+
+const std::string& count_hits_sql(std::size_t n) {
+  static const std::array<std::string, 4> cached = {make_count_hits_sql(1), make_count_hits_sql(2),
+                                                    make_count_hits_sql(3), make_count_hits_sql(4)};
+  if (n >= 1 && n <= cached.size()) return cached[n - 1];
+  thread_local std::string other;
+  other = make_count_hits_sql(n);
+  return other;
+}
+
 class SqlAuthStore final : public AuthStore {
  public:
   explicit SqlAuthStore(std::shared_ptr<Backend> backend) : backend_(std::move(backend)) {}
@@ -668,6 +699,118 @@ class SqlAuthStore final : public AuthStore {
     return read_all(sql().list_keys, "list keys", key_from);
   }
 
+  // Sign-in failure counters. Keys are few (an account and an address), so IN lists are built
+  // with one placeholder each.
+  StoreResult<std::vector<FailureCount>> get_failures(const std::vector<std::string>& keys,
+                                                      std::int64_t now_ms) override {
+    OpTimer t("auth_get_failures");
+    if (keys.empty()) return std::vector<FailureCount>{};
+    std::string q =
+        "SELECT key, failures, last_ms FROM sign_in_failures WHERE expires_ms > ? AND key IN (";
+    std::vector<Value> binds{now_ms};
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      q += i ? ", ?" : "?";
+      binds.emplace_back(keys[i]);
+    }
+    q += ")";
+    return read_value<std::vector<FailureCount>>(*backend_, [&](Db& db) {
+      return query_all(db, q, binds, "get failures",
+                       [](const Row& r) -> StoreResult<FailureCount> {
+                         return FailureCount{r.text(0), r.int64(1), r.int64(2)};
+                       });
+    });
+  }
+
+  // Compare-and-set on last_ms: the upsert changes the row only when it is expired or still holds
+  // what the caller saw, so one of two attempts that saw the same state wins.
+  StoreResult<bool> claim_attempt(const FailureCount& seen, std::int64_t now_ms,
+                                  std::int64_t hold_until_ms, std::int64_t expires_ms) override {
+    OpTimer t("auth_claim_attempt");
+    static const std::string q =
+        "INSERT INTO sign_in_failures (key, failures, last_ms, expires_ms) VALUES (?, 0, ?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET last_ms = excluded.last_ms, "
+        "failures = CASE WHEN sign_in_failures.expires_ms <= ? THEN 0 "
+        "ELSE sign_in_failures.failures END, "
+        "expires_ms = CASE WHEN sign_in_failures.expires_ms <= ? THEN excluded.expires_ms "
+        "ELSE sign_in_failures.expires_ms END "
+        "WHERE sign_in_failures.expires_ms <= ? OR sign_in_failures.last_ms = ?";
+    // The new last_ms always differs from the one seen, so a second claim of it fails.
+    const std::int64_t mark = std::max(hold_until_ms, seen.last_ms + 1);
+    const std::int64_t seen_last = seen.failures == 0 && seen.last_ms == 0 ? -1 : seen.last_ms;
+    std::int64_t changed = 0;
+    auto r = backend_->write([&](Db& db) -> StoreResult<void> {
+      auto n = db.exec(q, {seen.key, mark, expires_ms, now_ms, now_ms, now_ms, seen_last},
+                       "claim sign-in attempt");
+      if (!n) return fail(n.error());
+      changed = *n;
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return changed == 1;
+  }
+
+  StoreResult<std::vector<FailureCount>> add_failure(const std::vector<std::string>& keys,
+                                                     std::int64_t now_ms,
+                                                     std::int64_t expires_ms) override {
+    OpTimer t("auth_add_failure");
+    if (keys.empty()) return std::vector<FailureCount>{};
+    std::string q = "INSERT INTO sign_in_failures (key, failures, last_ms, expires_ms) VALUES ";
+    std::vector<Value> binds;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      q += i ? ", (?, 1, ?, ?)" : "(?, 1, ?, ?)";
+      binds.insert(binds.end(), {keys[i], now_ms, expires_ms});
+    }
+    q += " ON CONFLICT (key) DO UPDATE SET "
+         "failures = CASE WHEN sign_in_failures.expires_ms <= excluded.last_ms THEN 1 "
+         "ELSE sign_in_failures.failures + 1 END, "
+         "last_ms = excluded.last_ms, expires_ms = excluded.expires_ms "
+         "RETURNING key, failures, last_ms";
+    std::vector<FailureCount> out;
+    auto r = backend_->write([&](Db& db) -> StoreResult<void> {
+      auto rows = query_all(db, q, binds, "add failure",
+                            [](const Row& row) -> StoreResult<FailureCount> {
+                              return FailureCount{row.text(0), row.int64(1), row.int64(2)};
+                            });
+      if (!rows) return fail(rows.error());
+      out = std::move(*rows);
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return out;
+  }
+
+  StoreResult<void> clear_failures(const std::string& key) override {
+    OpTimer t("auth_clear_failures");
+    return write("DELETE FROM sign_in_failures WHERE key = ?", {key}, "clear failures");
+  }
+
+  // One upsert for every key: the token endpoint's whole cost of rate limiting. A row whose
+  // window is the one hit (or later: another instance's clock a little ahead) counts on; a row of
+  // the window just before becomes previous_hits; an older one is forgotten.
+  StoreResult<std::vector<RateCount>> count_hits(const std::vector<RateHit>& hits) override {
+    OpTimer t("auth_count_hits");
+    if (hits.empty()) return std::vector<RateCount>{};
+    std::vector<Value> binds;
+    for (const auto& h : hits) {
+      binds.insert(binds.end(),
+                   {h.key, h.window_start_ms, h.window_ms, h.window_start_ms + 2 * h.window_ms});
+    }
+    const std::string& q = count_hits_sql(hits.size());
+    std::vector<RateCount> out;
+    auto r = backend_->write([&](Db& db) -> StoreResult<void> {
+      auto rows = query_all(db, q, binds, "count hits",
+                            [](const Row& row) -> StoreResult<RateCount> {
+                              return RateCount{row.text(0), row.int64(1), row.int64(2),
+                                               row.int64(3)};
+                            });
+      if (!rows) return fail(rows.error());
+      out = std::move(*rows);
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return out;
+  }
+
   StoreResult<void> purge_expired(std::int64_t now_ms) override {
     OpTimer t("auth_purge_expired");
     return backend_->transaction([&](Db& db) -> StoreResult<void> {
@@ -679,7 +822,9 @@ class SqlAuthStore final : public AuthStore {
             "DELETE FROM revoked_grants WHERE until_ms <= ?",
             "DELETE FROM revoked_jtis WHERE until_ms <= ?",
             "DELETE FROM assertion_jtis WHERE until_ms <= ?",
-            "DELETE FROM initial_access_tokens WHERE expires_ms <= ?"}) {
+            "DELETE FROM initial_access_tokens WHERE expires_ms <= ?",
+            "DELETE FROM sign_in_failures WHERE expires_ms <= ?",
+            "DELETE FROM rate_windows WHERE expires_ms <= ?"}) {
         if (auto r = db.exec(stmt, {now_ms}, "purge expired"); !r) return fail(r.error());
       }
       return {};

@@ -222,6 +222,28 @@ ALTER TABLE refresh_tokens ADD COLUMN fhir_context TEXT NOT NULL DEFAULT '';
 ALTER TABLE refresh_tokens ADD COLUMN intent TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Brute-force limits (oauth/limits.h): sign-in failure counters per account and per client address,
+// and request counters per fixed window (with the previous window's count, for the sliding
+// estimate) per client and per address. Shared by every instance on the database; rows expire.
+constexpr std::string_view kV7 = R"sql(
+CREATE TABLE sign_in_failures (
+  key TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  last_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sign_in_failures_expires ON sign_in_failures (expires_ms);
+CREATE TABLE rate_windows (
+  key TEXT PRIMARY KEY,
+  window_start_ms INTEGER NOT NULL,
+  window_ms INTEGER NOT NULL,
+  hits INTEGER NOT NULL,
+  previous_hits INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX rate_windows_expires ON rate_windows (expires_ms);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
@@ -229,6 +251,7 @@ constexpr Migration kMigrations[] = {
     {4, "client registration metadata, assertion replay cache, initial access tokens", kV4},
     {5, "codes and refresh tokens bound to the FHIR base they were issued for", kV5},
     {6, "EHR launch contexts, fhirContext and intent on codes and tokens, auto-approve", kV6},
+    {7, "sign-in failure counters and request rate windows", kV7},
 };
 
 }  // namespace

@@ -150,6 +150,11 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         // empty values and empty OR items
         BadCase{"Patient", "gender", ""}, BadCase{"Patient", "gender", "male,"},
+        // control characters can match no stored string (NUL would truncate in SQL)
+        BadCase{"Patient", "name:contains", std::string("\0", 1)},
+        BadCase{"Patient", "family", std::string("Inj\0x", 5)},
+        BadCase{"Patient", "_id", std::string("alice\0", 6)}, BadCase{"Patient", "gender", "ma\x01le"},
+        BadCase{"Patient", std::string("fam\0ily", 7), "x"},
         BadCase{"Patient", "name", " "},
         // dates
         BadCase{"Patient", "birthdate", "notadate"}, BadCase{"Patient", "birthdate", "2023-02-30"},

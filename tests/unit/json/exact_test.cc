@@ -38,6 +38,24 @@ TEST(ExactJson, RejectsControlCharactersAndBadJson) {
   EXPECT_FALSE(parse_exact("\"\xff\""));
 }
 
+TEST(ExactJson, DuplicateMembersRefusedWhenAsked) {
+  const std::string dup = R"({"resourceType":"Patient","id":"a","name":[{"family":"x"}],"id":"b"})";
+  auto last_wins = parse_exact(dup);
+  ASSERT_TRUE(last_wins);
+  EXPECT_EQ(*get_string(last_wins->as_object(), "id"), "b");
+  auto r = parse_exact(dup, {.unique_keys = true});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("twice"), std::string::npos);
+  // Nested objects, and names that differ only after a long common prefix.
+  EXPECT_FALSE(parse_exact(R"({"a":{"b":1,"b":2}})", {.unique_keys = true}));
+  EXPECT_FALSE(parse_exact(R"([{"x":1},{"y":1,"y":1}])", {.unique_keys = true}));
+  // The same name in sibling or nested objects is fine.
+  EXPECT_TRUE(parse_exact(R"({"a":{"a":1},"b":{"a":2},"c":[{"a":1},{"a":1}]})", {.unique_keys = true}));
+  const std::string long_name(5000, 'k');
+  EXPECT_TRUE(parse_exact("{\"" + long_name + "1\":1,\"" + long_name + "2\":2}", {.unique_keys = true}));
+  EXPECT_FALSE(parse_exact("{\"" + long_name + "\":1,\"" + long_name + "\":2}", {.unique_keys = true}));
+}
+
 TEST(ExactJson, DepthIsBounded) {
   std::string deep(100, '[');
   deep += std::string(100, ']');

@@ -66,7 +66,7 @@ class PortalFixture : public ::testing::Test {
   // CSRF token.
   void sign_in(const std::string& user) {
     http::Request req{bhttp::verb::post, "/ehr/login", 11};
-    auto s = portal_->sessions().sign_in(req, user, "demo");
+    auto s = portal_->sessions().sign_in(req, user, "demo", "127.0.0.1");
     ASSERT_TRUE(s);
     cookie_ = s->set_cookie.substr(0, s->set_cookie.find(';'));
     csrf_ = s->session.record.csrf;

@@ -323,3 +323,42 @@ TEST(Policy, FilterClauses) {
 
 }  // namespace
 }  // namespace ember::smart
+
+namespace ember::smart {
+namespace {
+
+// ---- the audit trail needs a scope naming it ------------------------------------------------
+
+TEST(Policy, WildcardsDoNotReachAuditEvent) {
+  for (std::string_view scopes : {"user/*.rs", "system/*.cruds", "patient/*.rs"}) {
+    auto p = policy(scopes);
+    EXPECT_FALSE(p->allow(Interaction::SearchType, "AuditEvent")) << scopes;
+    EXPECT_FALSE(p->allow(Interaction::Read, "AuditEvent")) << scopes;
+    EXPECT_TRUE(p->allow(Interaction::Read, "Patient")) << scopes;
+  }
+  EXPECT_TRUE(policy("user/AuditEvent.rs")->allow(Interaction::SearchType, "AuditEvent"));
+  EXPECT_TRUE(policy("system/AuditEvent.rs")->allow(Interaction::Read, "AuditEvent"));
+  EXPECT_THAT(policy("user/AuditEvent.rs")->constraints(Interaction::SearchType, "AuditEvent"),
+              IsEmpty());
+  // A patient's own trail: confined to the Patient compartment (AuditEvent.patient).
+  auto own = policy("patient/AuditEvent.rs");
+  ASSERT_TRUE(own->allow(Interaction::SearchType, "AuditEvent"));
+  auto c = own->constraints(Interaction::SearchType, "AuditEvent");
+  ASSERT_EQ(c.size(), 1u);
+  expect_compartment(c[0], "AuditEvent");
+}
+
+TEST(Policy, PrincipalCarriesTheTokenIdentity) {
+  PolicyContext ctx{"p1", "Patient/p1"};
+  ctx.subject = "alice";
+  ctx.client_id = "app";
+  auto p = make_policy(parse_scopes("patient/*.rs").scopes, ctx);
+  EXPECT_EQ(p->principal().subject, "alice");
+  EXPECT_EQ(p->principal().client_id, "app");
+  EXPECT_EQ(p->principal().fhir_user, "Patient/p1");
+  EXPECT_EQ(p->principal().patient_id, "p1");
+  EXPECT_EQ(fhir::open_policy()->principal().subject, "");
+}
+
+}  // namespace
+}  // namespace ember::smart
