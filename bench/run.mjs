@@ -24,6 +24,7 @@ import { wrk, round } from './lib/wrk.mjs';
 import { pooled, emberCode, emberTokens, emberRefresh, oidcCode, oidcRefresh, backendKey,
   clientCredentialsBody, postForm } from './lib/mint.mjs';
 import { printTable, targets } from './lib/report.mjs';
+import * as emberLib from './lib/ember.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // BENCH_SMOKE=1: a few seconds per scenario on a small store, to prove the suite still runs
@@ -150,38 +151,14 @@ function copyStore(from, to) {
 
 // ---- servers -------------------------------------------------------------------------------
 function addClient(storeUrl, argv, env = {}) {
-  const r = runSync(cfg.bin, ['clients', 'add', '--store', storeUrl, ...argv], { timeoutS: 60, env });
-  if (r.status !== 0) throw new Error(`ember clients add failed:\n${r.stdout}${r.stderr}`);
+  emberLib.addClient(cfg.bin, storeUrl, argv, env);
 }
 
-// Starts `ember serve` and waits for the first 200 from /healthz; returns the process, its base
-// URL and the time from spawn to that first answer.
-async function startEmber(storeUrl, env = {}) {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const t0 = performance.now();
-  const proc = track(spawn(cfg.bin, ['serve', '--listen', `127.0.0.1:${port}`, '--base-url', base,
-    '--store', storeUrl, '--no-access-log', '--fhir-auth', 'required', '--mode', 'sandbox',
-    // One client hammers the token endpoint from one address on purpose: the rate limits
-    // (docs/configuration.md, "Limits") would answer 429. Switched off, as documented in
-    // docs/performance.md.
-    '--token-rate-client', 'off', '--token-rate-address', 'off'],
-  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } }));
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`ember exited early:\n${stderr}`);
-    try {
-      const r = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) });
-      await r.arrayBuffer();
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`ember did not answer /healthz within 60 s:\n${stderr}`);
-    await sleep(2);
-  }
-  return { proc, base, pid: proc.pid, startupMs: round(performance.now() - t0, 1) };
-}
+// One client hammers the token endpoint from one address on purpose: the rate limits
+// (docs/configuration.md, "Limits") would answer 429. Switched off, as documented in
+// docs/performance.md.
+const NO_TOKEN_LIMITS = ['--token-rate-client', 'off', '--token-rate-address', 'off'];
+const startEmber = (storeUrl, env = {}) => emberLib.startEmber(cfg.bin, storeUrl, { args: NO_TOKEN_LIMITS, env });
 
 async function startOidcProvider(dir, backendJwk) {
   const port = await freePort();

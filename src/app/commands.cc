@@ -366,6 +366,7 @@ int serve(const Config& cfg) {
   auth_options.sandbox = cfg.mode == Mode::Sandbox;
   auth_options.secure_cookies = base_url.starts_with("https://");
   auth_options.launch_ttl_s = cfg.launch_ttl_s;
+  auth_options.verified_token_cache = static_cast<std::size_t>(cfg.token_cache);
   // The audit trail: written by one background thread, flushed when serve() returns (before the
   // store closes: it is declared after it).
   auto audit_writer = make_audit_writer(cfg.audit, s, clock, *random, base_url);

@@ -23,7 +23,7 @@ struct KeySpec {
   std::string_view help;
 };
 
-constexpr std::array<KeySpec, 34> kKeys = {{
+constexpr std::array<KeySpec, 35> kKeys = {{
     {"listen", "EMBER_LISTEN", false, "address:port to listen on (port 0 = any free port)"},
     {"base-url", "EMBER_BASE_URL", false,
      "public base URL (default: derived from --listen); iss/aud/redirects use it"},
@@ -43,6 +43,8 @@ constexpr std::array<KeySpec, 34> kKeys = {{
      "required (SMART access tokens, the default) or open (sandbox only: no token needed)"},
     {"launch-ttl", "EMBER_LAUNCH_TTL", false,
      "seconds an EHR launch handle stays valid before the app uses it"},
+    {"token-cache", "EMBER_TOKEN_CACHE", false,
+     "access tokens the FHIR API keeps as verified (0 = verify every request)"},
     {"apps", "EMBER_APPS", false, "JSON file of apps (clients) registered or updated at start"},
     {"key-encryption-key", "EMBER_KEY_ENCRYPTION_KEY", false,
      "secret (>= 32 chars) sealing the signing keys at rest (prefer the environment variable)"},
@@ -243,6 +245,8 @@ Result<void, ConfigError> apply(Config& c, Applied& applied, std::string_view ke
     return number(c.sample_patients, 0, kMaxSamplePatients, "0..100000");
   } else if (key == "launch-ttl") {
     return number(c.launch_ttl_s, 1, kMaxTimeoutSeconds, "1..3600");
+  } else if (key == "token-cache") {
+    return number(c.token_cache, 0, 1'000'000, "0..1000000");
   } else if (key == "apps") {
     c.apps_file = value;
   } else if (key == "upstream-fhir") {

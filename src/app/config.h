@@ -51,6 +51,8 @@ struct Config {
   // The FHIR API without access tokens (sandbox only; every request acts with full access).
   bool fhir_auth_open = false;
   int launch_ttl_s = 300;   // EHR launch handles: single-use and short-lived
+  // Access tokens the FHIR API remembers as verified (oauth/verified_tokens.h); 0 = none.
+  int token_cache = 4096;
   std::string apps_file;    // "" = none; JSON file of apps registered at start (app/apps_file.h)
   // Proxy mode: the upstream FHIR base URL (validated, trailing '/' stripped) that /fhir requests
   // are forwarded to after the grant is enforced (src/proxy/); "" = the built-in store serves.

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "ehr/portal_css.h"
+#include "ehr/view_helpers.h"
 
 namespace ember::ehr {
 
@@ -274,24 +275,6 @@ mu::data partial(std::string_view tmpl) {
   return mu::data{mu::partial{[tmpl] { return std::string(tmpl); }}};
 }
 
-// Percent-encodes everything but RFC 3986 unreserved characters (for ids in URLs).
-std::string url_component(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string capitalized(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
@@ -350,10 +333,6 @@ mu::data banner_data(const PatientBanner& b, bool window_mode) {
   d.set("encounter_date", b.encounter_date);
   d.set("close_encounter_href", chart_href(b.id, "", window_mode));
   return d;
-}
-
-std::string render(const PortalShell& shell, std::string_view body, mu::data& d) {
-  return render_portal(shell, body, d);
 }
 
 // ---- Trend geometry -------------------------------------------------------------------------
@@ -494,7 +473,7 @@ std::string render_portal_sign_in(const PortalShell& shell, const PortalSignInVi
   }
   d.set("demo_accounts", accounts);
   d.set("has_demo", !v.demo_accounts.empty());
-  return render(shell, kSignInBody, d);
+  return render_portal(shell, kSignInBody, d);
 }
 
 std::string render_patient_list(const PortalShell& shell, const PatientListView& v) {
@@ -515,7 +494,7 @@ std::string render_patient_list(const PortalShell& shell, const PatientListView&
   d.set("has_patients", !v.patients.empty());
   d.set("truncated", v.truncated);
   d.set("shown", std::to_string(v.patients.size()));
-  return render(shell, kPatientListBody, d);
+  return render_portal(shell, kPatientListBody, d);
 }
 
 std::string render_chart(const PortalShell& shell, const ChartView& v) {
@@ -618,7 +597,7 @@ std::string render_chart(const PortalShell& shell, const ChartView& v) {
 
   d.set("patient_banner", partial(kBanner));
   d.set("trend", partial(kTrend));
-  return render(shell, kChartBody, d);
+  return render_portal(shell, kChartBody, d);
 }
 
 std::string render_app_frame(const PortalShell& shell, const AppFrameView& v) {
@@ -628,7 +607,7 @@ std::string render_app_frame(const PortalShell& shell, const AppFrameView& v) {
   d.set("launch_url", v.launch_url);
   d.set("close_href", chart_href(v.banner.id, v.banner.encounter_id, false));
   d.set("patient_banner", partial(kBanner));
-  return render(shell, kAppFrameBody, d);
+  return render_portal(shell, kAppFrameBody, d);
 }
 
 }  // namespace ember::ehr

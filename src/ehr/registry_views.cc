@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ehr/portal_css.h"
+#include "ehr/view_helpers.h"
 
 namespace ember::ehr {
 
@@ -122,32 +123,6 @@ namespace {
 
 namespace mu = kainjow::mustache;
 
-// Client ids come from anywhere (CLI, files, RFC 7591), so links percent-encode them like
-// http::percent_encode does (everything but RFC 3986 unreserved characters).
-std::string url_component(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0x0f];
-    }
-  }
-  return out;
-}
-
-// Sets `key` and `has_<key>`: an empty string is truthy in mustache, so sections test the flag.
-void set_text(mu::data& d, const std::string& key, const std::string& value) {
-  d.set(key, value);
-  d.set("has_" + key, !value.empty());
-}
-
 // The first UTF-8 character of `s` (a whole multi-byte sequence), "?" when empty.
 std::string first_character(std::string_view s) {
   if (s.empty()) return "?";
@@ -172,10 +147,6 @@ mu::data choice_list(const std::vector<LauncherChoice>& choices) {
     list.push_back(item);
   }
   return list;
-}
-
-std::string render(const PortalShell& shell, std::string_view body, mu::data& d) {
-  return render_portal(shell, body, d);
 }
 
 constexpr std::string_view kAppList = R"html(<div class="reg-head">
@@ -555,7 +526,7 @@ std::string render_app_list(const PortalShell& shell, const AppListView& v) {
   }
   d.set("apps", apps);
   d.set("has_apps", !v.apps.empty());
-  return render(shell, kAppList, d);
+  return render_portal(shell, kAppList, d);
 }
 
 std::string render_app_form(const PortalShell& shell, const AppFormView& v) {
@@ -600,7 +571,7 @@ std::string render_app_form(const PortalShell& shell, const AppFormView& v) {
   flag("err_jwks", AppFormField::Jwks);
   flag("err_logo_uri", AppFormField::LogoUri);
   flag("err_auto_approve", AppFormField::AutoApprove);
-  return render(shell, kAppForm, d);
+  return render_portal(shell, kAppForm, d);
 }
 
 std::string render_app_credentials(const PortalShell& shell, const AppCredentialsView& v) {
@@ -611,7 +582,7 @@ std::string render_app_credentials(const PortalShell& shell, const AppCredential
   set_text(d, "secret", v.secret);
   d.set("regenerated", v.regenerated);
   d.set("show_launcher", v.sandbox && v.launchable);
-  return render(shell, kAppCredentials, d);
+  return render_portal(shell, kAppCredentials, d);
 }
 
 std::string render_app_delete(const PortalShell& shell, const AppDeleteView& v) {
@@ -620,7 +591,7 @@ std::string render_app_delete(const PortalShell& shell, const AppDeleteView& v) 
   d.set("id_path", url_component(v.client_id));
   d.set("name", v.name);
   d.set("csrf", v.csrf);
-  return render(shell, kAppDelete, d);
+  return render_portal(shell, kAppDelete, d);
 }
 
 std::string render_launcher(const PortalShell& shell, const LauncherView& v) {
@@ -645,7 +616,7 @@ std::string render_launcher(const PortalShell& shell, const LauncherView& v) {
   d.set("broken_expired", v.broken_expired);
   d.set("broken_iss", v.broken_iss);
   set_text(d, "error", v.error);
-  return render(shell, kLauncher, d);
+  return render_portal(shell, kLauncher, d);
 }
 
 std::string render_launch_ready(const PortalShell& shell, const LaunchReadyView& v) {
@@ -663,7 +634,7 @@ std::string render_launch_ready(const PortalShell& shell, const LaunchReadyView&
   d.set("has_simulated", !v.simulated.empty());
   d.set("ttl_minutes", std::to_string(v.ttl_minutes));
   d.set("again_href", v.again_href.empty() ? std::string("/ehr/launcher") : v.again_href);
-  return render(shell, kLaunchReady, d);
+  return render_portal(shell, kLaunchReady, d);
 }
 
 }  // namespace ember::ehr

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ehr/templates.h"
+#include "ehr/view_helpers.h"
 
 namespace ember::ehr {
 namespace {
@@ -25,13 +26,6 @@ void set_form(mu::data& d, const FormState& form) {
   d.set("action", form.action);
   d.set("txn", form.txn);
   d.set("csrf", form.csrf);
-}
-
-// Sets `key` and a `has_<key>` flag: an empty string is truthy in mustache, so sections test
-// the flag instead.
-void set_text(mu::data& d, const std::string& key, const std::string& value) {
-  d.set(key, value);
-  d.set("has_" + key, !value.empty());
 }
 
 // A page is rendered by the layout with the page body as its "body" partial, so every value on

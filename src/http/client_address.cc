@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 
+#include "core/text.h"
+
 namespace ember::http {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<boost::asio::ip::address> ip(std::string_view s) {
   boost::system::error_code ec;
@@ -28,11 +24,11 @@ std::optional<boost::asio::ip::address> ip(std::string_view s) {
 
 std::optional<TrustedProxies> TrustedProxies::parse(std::string_view list) {
   TrustedProxies out;
-  if (trim(list).empty()) return out;
+  if (trim_ows(list).empty()) return out;
   for (bool more = true; more;) {
     auto comma = list.find(',');
     more = comma != std::string_view::npos;
-    std::string_view item = trim(list.substr(0, comma));
+    std::string_view item = trim_ows(list.substr(0, comma));
     list = more ? list.substr(comma + 1) : std::string_view();
     if (item.empty()) return std::nullopt;
     auto slash = item.find('/');
@@ -99,7 +95,7 @@ std::string client_address(const Request& req, const std::string& peer,
     std::string_view v(it->value().data(), it->value().size());
     while (!v.empty()) {
       auto comma = v.find(',');
-      hops.push_back(trim(v.substr(0, comma)));
+      hops.push_back(trim_ows(v.substr(0, comma)));
       v = comma == std::string_view::npos ? std::string_view() : v.substr(comma + 1);
     }
   }

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/text.h"
+
 namespace ember::http {
 
 namespace {
@@ -11,12 +13,6 @@ bool is_tchar(char c) {  // RFC 9110 §5.6.2 token characters
   if (std::isalnum(static_cast<unsigned char>(c))) return true;
   static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
   return kExtra.find(c) != std::string_view::npos;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 std::string lower(std::string_view s) {
@@ -91,7 +87,7 @@ bool MediaType::matches(std::string_view t, std::string_view st) const {
 
 std::optional<MediaType> parse_media_type(std::string_view value) {
   auto parts = split_unquoted(value, ';');
-  std::string_view essence = trim(parts.front());
+  std::string_view essence = trim_ows(parts.front());
   auto slash = essence.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   std::string_view t = essence.substr(0, slash), st = essence.substr(slash + 1);
@@ -100,13 +96,13 @@ std::optional<MediaType> parse_media_type(std::string_view value) {
   mt.type = lower(t);
   mt.subtype = lower(st);
   for (std::size_t i = 1; i < parts.size(); ++i) {
-    std::string_view p = trim(parts[i]);
+    std::string_view p = trim_ows(parts[i]);
     if (p.empty()) continue;
     auto eq = p.find('=');
     if (eq == std::string_view::npos) return std::nullopt;
-    std::string_view name = trim(p.substr(0, eq));
+    std::string_view name = trim_ows(p.substr(0, eq));
     if (!is_token(name)) return std::nullopt;
-    auto v = unquote(trim(p.substr(eq + 1)));
+    auto v = unquote(trim_ows(p.substr(eq + 1)));
     if (!v) return std::nullopt;
     std::string lname = lower(name);
     if (lname == "q") {
@@ -124,11 +120,19 @@ std::optional<MediaType> parse_media_type(std::string_view value) {
 std::vector<MediaType> parse_accept(std::string_view value) {
   std::vector<MediaType> out;
   for (std::string_view member : split_unquoted(value, ',')) {
-    member = trim(member);
+    member = trim_ows(member);
     if (member.empty()) continue;
     if (auto mt = parse_media_type(member)) out.push_back(std::move(*mt));
   }
   return out;
+}
+
+std::optional<std::string> bearer_token(const Request& req) {
+  auto it = req.find(bhttp::field::authorization);
+  if (it == req.end()) return std::nullopt;
+  std::string_view v(it->value().data(), it->value().size());
+  if (v.size() < 7 || !iequals(v.substr(0, 7), "Bearer ")) return std::string();
+  return std::string(trim_ows(v.substr(7)));
 }
 
 }  // namespace ember::http

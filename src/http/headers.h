@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/types.h"
+
 namespace ember::http {
 
 struct MediaType {
@@ -30,5 +32,10 @@ std::vector<MediaType> parse_accept(std::string_view value);
 
 // ASCII case-insensitive equality (header names, tokens).
 bool iequals(std::string_view a, std::string_view b);
+
+// RFC 6750 §2.1: the token of `Authorization: Bearer <token>` (scheme case-insensitive, spaces
+// around the token ignored). nullopt without an Authorization header; "" when the header names
+// another scheme or carries no token.
+std::optional<std::string> bearer_token(const Request& req);
 
 }  // namespace ember::http

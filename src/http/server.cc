@@ -56,6 +56,12 @@ std::int64_t wall_ms() {
       .count();
 }
 
+}  // namespace
+
+// Named (not anonymous): Server::Impl below holds a Shared, and a type with internal linkage
+// may not be a member of one with external linkage in a unity build (-Wsubobject-linkage).
+namespace server_state {
+
 class SessionBase {
  public:
   virtual ~SessionBase() = default;
@@ -97,6 +103,13 @@ struct Shared {
     return out;
   }
 };
+
+}  // namespace server_state
+
+using server_state::SessionBase;
+using server_state::Shared;
+
+namespace {
 
 std::string error_body(std::string_view code) {
   return "{\"error\":\"" + std::string(code) + "\"}";

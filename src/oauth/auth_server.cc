@@ -56,7 +56,8 @@ std::optional<std::string> param(const http::QueryParams& params, std::string_vi
 AuthServerImpl::AuthServerImpl(store::AuthStore& auth, store::ResourceStore& resources,
                                SigningKeys& keys, const Clock& clock, Random& random,
                                AuthOptions options)
-    : auth_(auth),
+    : verified_tokens_(options.verified_token_cache),  // declared before opt_
+      auth_(auth),
       resources_(resources),
       keys_(keys),
       clock_(clock),

@@ -30,6 +30,7 @@ struct AuthOptions {
   std::int64_t session_ttl_s = 12 * 3600;
   std::int64_t pending_ttl_s = 15 * 60;
   std::int64_t launch_ttl_s = 5 * 60;  // EHR launch handles: short-lived and single-use
+  std::size_t verified_token_cache = 4096;  // tokens the FHIR side keeps verified; 0 = none
   LimitOptions limits;  // sign-in back-off and lock, token and registration rate limits
   audit::Sink* audit = nullptr;  // the audit trail (oauth/audit_hooks.h); nullptr = none
 

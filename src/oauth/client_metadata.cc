@@ -17,7 +17,6 @@ namespace urls = boost::urls;
 
 namespace {
 
-using Errc = RegistrationErrc;
 using store::ClientRecord;
 using store::ClientType;
 
@@ -30,11 +29,11 @@ constexpr std::string_view kGrantRefresh = "refresh_token";
 constexpr std::string_view kGrantClientCredentials = "client_credentials";
 constexpr std::string_view kResponseCode = "code";
 
-std::unexpected<RegistrationError> bad(Errc code, std::string description) {
+std::unexpected<RegistrationError> bad(RegistrationErrc code, std::string description) {
   return fail(RegistrationError{code, std::move(description)});
 }
 std::unexpected<RegistrationError> bad_meta(std::string description) {
-  return bad(Errc::InvalidClientMetadata, std::move(description));
+  return bad(RegistrationErrc::InvalidClientMetadata, std::move(description));
 }
 
 bool has_control_chars(std::string_view s) {
@@ -70,7 +69,7 @@ Result<std::optional<std::string>, RegistrationError> opt_string(const bj::objec
 
 Result<std::optional<std::vector<std::string>>, RegistrationError> opt_string_array(
     const bj::object& o, std::string_view key, std::size_t max_entries, std::size_t max_length,
-    Errc code = Errc::InvalidClientMetadata) {
+    RegistrationErrc code = RegistrationErrc::InvalidClientMetadata) {
   const bj::value* v = member(o, key);
   if (v == nullptr) return std::nullopt;
   if (!v->is_array()) return bad(code, std::string(key) + " must be an array of strings");
@@ -146,7 +145,7 @@ std::optional<std::string> uri_problem(std::string_view s, UriRules rules) {
 }
 
 Result<void, RegistrationError> check_uri(std::string_view key, std::string_view value,
-                                          UriRules rules, Errc code = Errc::InvalidClientMetadata) {
+                                          UriRules rules, RegistrationErrc code = RegistrationErrc::InvalidClientMetadata) {
   if (auto why = uri_problem(value, rules)) {
     return bad(code, std::string(key) + " '" + std::string(value.substr(0, 200)) + "' " + *why);
   }
@@ -160,7 +159,7 @@ Result<void, RegistrationError> check_software_statement(const bj::object& o, co
   const bj::value* v = member(o, "software_statement");
   if (v == nullptr) return {};
   if (!v->is_string() || std::count(v->get_string().begin(), v->get_string().end(), '.') != 2) {
-    return bad(Errc::InvalidSoftwareStatement, "software_statement must be a signed JWT");
+    return bad(RegistrationErrc::InvalidSoftwareStatement, "software_statement must be a signed JWT");
   }
   return {};
 }
@@ -227,17 +226,17 @@ Result<void, RegistrationError> check_response_types(const bj::object& o, const 
 Result<void, RegistrationError> read_redirect_uris(const bj::object& o, const MetadataPolicy&,
                                                    ClientRecord& c) {
   auto uris = opt_string_array(o, "redirect_uris", kMaxRedirectUris, kMaxUriLength,
-                               Errc::InvalidRedirectUri);
+                               RegistrationErrc::InvalidRedirectUri);
   if (!uris) return fail(uris.error());
   std::vector<std::string> list = uris->value_or(std::vector<std::string>{});
   if (!contains(c.grant_types, kGrantCode)) {
     if (!list.empty()) return bad_meta("redirect_uris are only used with authorization_code");
     return {};
   }
-  if (list.empty()) return bad(Errc::InvalidRedirectUri, "redirect_uris is required");
+  if (list.empty()) return bad(RegistrationErrc::InvalidRedirectUri, "redirect_uris is required");
   for (const auto& uri : list) {
     auto ok = check_uri("redirect_uri", uri, {.loopback_http = true, .private_scheme = true},
-                        Errc::InvalidRedirectUri);
+                        RegistrationErrc::InvalidRedirectUri);
     if (!ok) return ok;
   }
   c.redirect_uris = std::move(list);

@@ -9,6 +9,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
+#include "core/text.h"
+
 namespace ember::oauth {
 
 namespace {
@@ -23,12 +25,6 @@ char lower(char c) {
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
                                             [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 // RFC 9111 §1.2.2 delta-seconds (optionally quoted, §5.2); nullopt when not digits. Values
@@ -202,14 +198,14 @@ std::chrono::seconds jwks_cache_ttl(std::string_view cache_control,
   std::optional<std::int64_t> max_age;
   while (!cache_control.empty()) {
     const std::size_t comma = cache_control.find(',');
-    std::string_view directive = trim(cache_control.substr(0, comma));
+    std::string_view directive = trim_ows(cache_control.substr(0, comma));
     cache_control = comma == std::string_view::npos ? "" : cache_control.substr(comma + 1);
     const std::size_t eq = directive.find('=');
-    const std::string_view name = trim(directive.substr(0, eq));
+    const std::string_view name = trim_ows(directive.substr(0, eq));
     if (iequals(name, "no-store") || iequals(name, "no-cache")) return std::chrono::seconds(0);
     if (!iequals(name, "max-age")) continue;
     auto secs =
-        eq == std::string_view::npos ? std::nullopt : delta_seconds(trim(directive.substr(eq + 1)));
+        eq == std::string_view::npos ? std::nullopt : delta_seconds(trim_ows(directive.substr(eq + 1)));
     // An invalid max-age makes the response stale (RFC 9111 §4.2.1); a repeated one is
     // resolved to the shorter lifetime.
     if (!secs) return std::chrono::seconds(0);

@@ -61,18 +61,12 @@ http::Response method_not_allowed(const http::Request& req, std::string_view all
   return res;
 }
 
-// RFC 6750 §2.1: `Authorization: Bearer <token>`, scheme case-insensitive. nullopt when absent or
-// not a usable Bearer credential.
-std::optional<std::string> bearer_token(const http::Request& req) {
-  auto it = req.find(bhttp::field::authorization);
-  if (it == req.end()) return std::nullopt;
-  std::string_view v(it->value().data(), it->value().size());
-  if (v.size() < 7 || !http::iequals(v.substr(0, 7), "Bearer ")) return std::nullopt;
-  v.remove_prefix(7);
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  if (v.empty() || v.size() > kMaxBearerLength) return std::nullopt;
-  return std::string(v);
+// RFC 6750 §2.1 `Authorization: Bearer <token>`; nullopt when absent or not a usable Bearer
+// credential (another scheme, no token, longer than any token this server issues).
+std::optional<std::string> usable_bearer(const http::Request& req) {
+  auto token = http::bearer_token(req);
+  if (!token || token->empty() || token->size() > kMaxBearerLength) return std::nullopt;
+  return token;
 }
 
 // RFC 7591 §3.1 / RFC 7592 §2.2: the body is application/json (parameters such as charset allowed),
@@ -147,7 +141,7 @@ http::Response AuthServerImpl::register_client(const http::Request& req,
   // RFC 7591 §3: production registration needs an initial access token (`ember registration-token
   // create`); the sandbox is open.
   if (!opt_.sandbox) {
-    auto token = bearer_token(req);
+    auto token = usable_bearer(req);
     if (!token) return bearer_challenge(req, req.count(bhttp::field::authorization) > 0);
     auto ok = auth_.check_initial_access_token(hash_token(*token), clock_.now_ms());
     if (!ok) return store_failure(req, ok.error());
@@ -189,7 +183,7 @@ http::Response AuthServerImpl::manage_client(const http::Request& req,
   }
   // RFC 7592 §2: every operation is authorized by the registration access token, compared in
   // constant time with the stored hash. Unknown clients get the same 401 as wrong tokens.
-  auto token = bearer_token(req);
+  auto token = usable_bearer(req);
   if (!token) return bearer_challenge(req, req.count(bhttp::field::authorization) > 0);
   const std::string presented_hash = hash_token(*token);
   if (id.empty() || id.find('/') != std::string::npos) return bearer_challenge(req, true);

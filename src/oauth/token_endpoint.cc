@@ -48,16 +48,6 @@ bool has_flag(std::string_view flags, std::string_view flag) {
   return false;
 }
 
-std::optional<std::string> bearer_token(const http::Request& req) {
-  auto it = req.find(bhttp::field::authorization);
-  if (it == req.end()) return std::nullopt;
-  std::string_view v(it->value().data(), it->value().size());
-  if (v.size() < 7 || !http::iequals(v.substr(0, 7), "Bearer ")) return std::string();
-  v.remove_prefix(7);
-  while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
-  return std::string(v);
-}
-
 }  // namespace
 
 bool AuthServerImpl::check_client_secret(const store::ClientRecord& c, const std::string& secret) {
@@ -374,7 +364,7 @@ Result<std::shared_ptr<const fhir::AccessPolicy>, fhir::FhirError> AuthServerImp
                                        : "Bearer realm=\"ember\"";
     return e;
   };
-  auto token = bearer_token(req);
+  auto token = http::bearer_token(req);
   if (!token) return fail(unauthorized("an access token is required", false));
   if (token->empty())
     return fail(unauthorized("the Authorization header must be a Bearer token", true));
@@ -438,7 +428,7 @@ http::Response AuthServerImpl::userinfo(const http::Request& req) {
             std::string("Bearer realm=\"ember\", error=\"") + std::string(error_code(code)) + "\"");
     return res;
   };
-  auto token = bearer_token(req);
+  auto token = http::bearer_token(req);
   if (!token || token->empty()) {
     auto res = error_response(req, {Errc::InvalidToken, "an access token is required"});
     res.set(bhttp::field::www_authenticate, "Bearer realm=\"ember\"");

@@ -14,10 +14,11 @@ std::shared_ptr<const VerifiedToken> VerifiedTokens::find(std::string_view token
 
 void VerifiedTokens::put(std::string token, std::shared_ptr<const VerifiedToken> entry,
                          std::int64_t now_s) {
+  if (max_ == 0) return;  // caching switched off (--token-cache 0)
   std::lock_guard lock(mu_);
-  if (entries_.size() >= std::max<std::size_t>(max_, 1)) {
+  if (entries_.size() >= max_) {
     std::erase_if(entries_, [&](const auto& kv) { return kv.second->exp_s <= now_s; });
-    if (entries_.size() >= std::max<std::size_t>(max_, 1)) entries_.clear();
+    if (entries_.size() >= max_) entries_.clear();
   }
   entries_.insert_or_assign(std::move(token), std::move(entry));
 }

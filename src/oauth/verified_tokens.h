@@ -27,8 +27,8 @@ struct VerifiedToken {
 
 class VerifiedTokens {
  public:
-  // Tokens remembered at most; when full, expired entries go first, then everything (a flood of
-  // distinct valid tokens only costs their verification again).
+  // Tokens remembered at most (0 = none: every request verifies); when full, expired entries go
+  // first, then everything (a flood of distinct valid tokens only costs their verification again).
   explicit VerifiedTokens(std::size_t max_entries = 4096) : max_(max_entries) {}
 
   // The entry for this exact token if it is known and not expired at now_s.

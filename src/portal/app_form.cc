@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 
+#include "core/text.h"
 #include "oauth/client_metadata.h"
 
 namespace ember::portal {
@@ -18,12 +19,6 @@ constexpr std::string_view kPublic = "public";
 constexpr std::string_view kSymmetric = "confidential-symmetric";
 constexpr std::string_view kAsymmetric = "confidential-asymmetric";
 constexpr std::string_view kBackend = "backend";
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
 
 // Whitespace-separated words (scopes typed over several lines become one space-separated list).
 std::vector<std::string> words(std::string_view s) {
@@ -46,7 +41,7 @@ std::vector<std::string> lines(std::string_view s) {
   while (start <= s.size()) {
     std::size_t end = s.find('\n', start);
     if (end == std::string_view::npos) end = s.size();
-    if (std::string line = trim(s.substr(start, end - start)); !line.empty()) {
+    if (std::string line = std::string(trim_space(s.substr(start, end - start))); !line.empty()) {
       out.push_back(std::move(line));
     }
     start = end + 1;
@@ -142,13 +137,13 @@ AppFormFields app_form_from_record(const store::ClientRecord& c) {
 }
 
 Result<bj::object, AppFormError> app_form_metadata(const AppFormFields& f) {
-  const std::string name = trim(f.name);
-  const std::string launch_url = trim(f.launch_url);
+  const std::string name = std::string(trim_space(f.name));
+  const std::string launch_url = std::string(trim_space(f.launch_url));
   const std::vector<std::string> redirects = lines(f.redirect_uris);
   const std::vector<std::string> scopes = words(f.scopes);
-  const std::string jwks_uri = trim(f.jwks_uri);
-  const std::string jwks = trim(f.jwks);
-  const std::string logo_uri = trim(f.logo_uri);
+  const std::string jwks_uri = std::string(trim_space(f.jwks_uri));
+  const std::string jwks = std::string(trim_space(f.jwks));
+  const std::string logo_uri = std::string(trim_space(f.logo_uri));
 
   if (name.empty()) return problem(AppFormField::Name, "Enter the app's name.");
   const std::string_view type = f.client_type;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/text.h"
 #include "ehr/registry_views.h"
 #include "fhir/patient_search.h"
 #include "fhir/patient_summary.h"
@@ -54,31 +55,19 @@ struct LaunchInput {
   Broken broken;
 };
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r' ||
-                        s.front() == '\n')) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
-    s.remove_suffix(1);
-  }
-  return std::string(s);
-}
-
 LaunchInput input_from(const http::QueryParams& params) {
   LaunchInput in;
   for (const auto& p : params) {
-    if (p.name == "app") in.app = trim(p.value);
-    else if (p.name == "launch_url") in.other_launch_url = trim(p.value);
-    else if (p.name == "client_id") in.other_client_id = trim(p.value);
+    if (p.name == "app") in.app = std::string(trim_space(p.value));
+    else if (p.name == "launch_url") in.other_launch_url = std::string(trim_space(p.value));
+    else if (p.name == "client_id") in.other_client_id = std::string(trim_space(p.value));
     else if (p.name == "launch_type") in.standalone = p.value == "standalone";
-    else if (p.name == "user") in.user = trim(p.value);
-    else if (p.name == "patient") in.patient = trim(p.value);
-    else if (p.name == "encounter") in.encounter = trim(p.value);
+    else if (p.name == "user") in.user = std::string(trim_space(p.value));
+    else if (p.name == "patient") in.patient = std::string(trim_space(p.value));
+    else if (p.name == "encounter") in.encounter = std::string(trim_space(p.value));
     else if (p.name == "display") in.embedded = p.value != "window";
-    else if (p.name == "fhir_context") in.fhir_context = trim(p.value);
-    else if (p.name == "intent") in.intent = trim(p.value);
+    else if (p.name == "fhir_context") in.fhir_context = std::string(trim_space(p.value));
+    else if (p.name == "intent") in.intent = std::string(trim_space(p.value));
     else if (p.name == "simulate") {
       in.sim_token |= p.value == kSimTokenFailure;
       in.sim_fhir_401 |= p.value == kSimFhir401;

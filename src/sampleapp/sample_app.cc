@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/text.h"
 #include "http/responses.h"
 
 namespace ember::sampleapp {
@@ -23,17 +24,11 @@ std::string etag_of(const EmbeddedFile& f) {
   return "\"" + std::string(f.sha256.substr(0, kEtagHexChars)) + "\"";
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // RFC 9110 §13.1.2: If-None-Match is "*" or a list of entity tags, compared weakly.
 bool none_match_hits(std::string_view header, std::string_view etag) {
   while (!header.empty()) {
     const std::size_t comma = header.find(',');
-    std::string_view tag = trim(header.substr(0, comma));
+    std::string_view tag = trim_ows(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
     if (tag == "*") return true;
     if (tag.starts_with("W/")) tag.remove_prefix(2);

@@ -133,26 +133,25 @@ constexpr auto kVaccines = std::to_array<VaccineSpec>({
     {cvx("165", "HPV9"), 9, 26, 5},
 });
 
-using enum EncounterKind;
 constexpr auto kProcedures = std::to_array<ProcedureSpec>({
-    {snomed("430193006", "Medication Reconciliation (procedure)"), kAmbulatory, 0, 0, 15},
-    {snomed("171207006", "Depression screening (procedure)"), kAmbulatory, 12, 0, 10},
-    {snomed("710824005", "Assessment of health and social care needs (procedure)"), kAmbulatory, 18,
+    {snomed("430193006", "Medication Reconciliation (procedure)"), EncounterKind::kAmbulatory, 0, 0, 15},
+    {snomed("171207006", "Depression screening (procedure)"), EncounterKind::kAmbulatory, 12, 0, 10},
+    {snomed("710824005", "Assessment of health and social care needs (procedure)"), EncounterKind::kAmbulatory, 18,
      0, 15},
-    {snomed("29303009", "Electrocardiographic procedure (procedure)"), kAmbulatory, 40,
+    {snomed("29303009", "Electrocardiographic procedure (procedure)"), EncounterKind::kAmbulatory, 40,
      kCardiac | kHypertension, 20},
-    {snomed("117015009", "Throat culture (procedure)"), kAmbulatory, 1, 0, 10},
-    {snomed("73761001", "Colonoscopy (procedure)"), kAmbulatory, 45, 0, 60},
-    {snomed("23426006", "Measurement of respiratory function (procedure)"), kAmbulatory, 5, kAsthma,
+    {snomed("117015009", "Throat culture (procedure)"), EncounterKind::kAmbulatory, 1, 0, 10},
+    {snomed("73761001", "Colonoscopy (procedure)"), EncounterKind::kAmbulatory, 45, 0, 60},
+    {snomed("23426006", "Measurement of respiratory function (procedure)"), EncounterKind::kAmbulatory, 5, kAsthma,
      20},
-    {snomed("29303009", "Electrocardiographic procedure (procedure)"), kEmergency, 18, 0, 20},
-    {snomed("399208008", "Plain chest X-ray (procedure)"), kEmergency, 1, 0, 20},
-    {snomed("274474001", "Bone immobilization (procedure)"), kEmergency, 3, 0, 30},
-    {snomed("399208008", "Plain chest X-ray (procedure)"), kInpatient, 1, 0, 20},
-    {snomed("80146002", "Appendectomy (procedure)"), kInpatient, 5, 0, 90},
-    {snomed("415070008", "Percutaneous coronary intervention (procedure)"), kInpatient, 40,
+    {snomed("29303009", "Electrocardiographic procedure (procedure)"), EncounterKind::kEmergency, 18, 0, 20},
+    {snomed("399208008", "Plain chest X-ray (procedure)"), EncounterKind::kEmergency, 1, 0, 20},
+    {snomed("274474001", "Bone immobilization (procedure)"), EncounterKind::kEmergency, 3, 0, 30},
+    {snomed("399208008", "Plain chest X-ray (procedure)"), EncounterKind::kInpatient, 1, 0, 20},
+    {snomed("80146002", "Appendectomy (procedure)"), EncounterKind::kInpatient, 5, 0, 90},
+    {snomed("415070008", "Percutaneous coronary intervention (procedure)"), EncounterKind::kInpatient, 40,
      kCardiac, 120},
-    {snomed("265764009", "Renal dialysis (procedure)"), kInpatient, 40, kKidney, 240},
+    {snomed("265764009", "Renal dialysis (procedure)"), EncounterKind::kInpatient, 40, kKidney, 240},
 });
 
 constexpr Unit kMgPerDl{"mg/dL", "mg/dL"};

@@ -9,18 +9,14 @@
 #include <gtest/gtest.h>
 #include <CLI/CLI.hpp>
 
+#include "config_harness.h"
+
 namespace ember::app {
 namespace {
 
-using Env = std::map<std::string, std::string, std::less<>>;
-
-EnvLookup env_of(Env env) {
-  return [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
-    auto it = env.find(name);
-    if (it == env.end()) return std::nullopt;
-    return it->second;
-  };
-}
+using testing::Env;
+using testing::env_of;
+using testing::load;
 
 class TempFile {
  public:
@@ -37,17 +33,6 @@ class TempFile {
   static inline int n_ = 0;
   std::filesystem::path path_;
 };
-
-Result<Config, ConfigError> load(std::vector<std::string> args, Env env = {}) {
-  CLI::App app{"test", "ember"};
-  auto* serve = app.add_subcommand("serve");
-  ConfigSource source;
-  source.add_options(*serve);
-  args.insert(args.begin(), "serve");
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  app.parse(reversed);  // CLI11 takes the vector form in reverse order
-  return source.resolve(env_of(std::move(env)));
-}
 
 TEST(Config, Defaults) {
   auto c = load({});
@@ -69,6 +54,16 @@ TEST(Config, Defaults) {
   EXPECT_EQ(c->sample_patients, 25);
   EXPECT_EQ(c->mode, Mode::Sandbox);
   EXPECT_FALSE(c->tls());
+  EXPECT_EQ(c->token_cache, 4096);
+}
+
+TEST(Config, TokenCacheSizeFromFlagOrEnv) {
+  auto flag = load({"--token-cache", "0"});
+  ASSERT_TRUE(flag) << flag.error().message;
+  EXPECT_EQ(flag->token_cache, 0);
+  auto env = load({}, {{"EMBER_TOKEN_CACHE", "256"}});
+  ASSERT_TRUE(env) << env.error().message;
+  EXPECT_EQ(env->token_cache, 256);
 }
 
 TEST(Config, PrecedenceFlagsOverEnvOverFileOverDefaults) {
@@ -149,6 +144,8 @@ TEST(Config, RejectsBadValues) {
            {"--threads", "two"},
            {"--max-body-bytes", "10"},
            {"--read-timeout", "0"},
+           {"--token-cache", "-1"},
+           {"--token-cache", "1000001"},
            {"--mode", "staging"},
            {"--tls-cert", "only-cert.pem"},
            {"--mode", "production"},  // http base URL

@@ -7,27 +7,13 @@
 #include <vector>
 
 #include "app/config.h"
+#include "config_harness.h"
 
 namespace ember::app {
 namespace {
 
-using Env = std::map<std::string, std::string, std::less<>>;
-
-Result<Config, ConfigError> load(std::vector<std::string> args, Env env = {}) {
-  CLI::App app{"test", "ember"};
-  auto* serve = app.add_subcommand("serve");
-  ConfigSource source;
-  source.add_options(*serve);
-  args.insert(args.begin(), "serve");
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
-  app.parse(reversed);
-  return source.resolve(
-      [env = std::move(env)](std::string_view name) -> std::optional<std::string> {
-        auto it = env.find(name);
-        if (it == env.end()) return std::nullopt;
-        return it->second;
-      });
-}
+using testing::Env;
+using testing::load;
 
 TEST(LimitsConfig, Defaults) {
   auto c = load({});

@@ -13,7 +13,7 @@ using testing::squash;
 
 constexpr std::string_view kTrickyScope = "patient/Observation.rs?category=a&b=\"c\"";
 
-ConsentView sample() {
+ConsentView consent_sample() {
   ConsentView v;
   v.form = {"/oauth/authorize/consent", "txn-3", "csrf-3"};
   v.app_name = "Growth Chart";
@@ -36,19 +36,19 @@ bool is_checked(const std::string& tag) {
 }
 
 TEST(ConsentView, HeadingWhoAndWhichPatient) {
-  const auto html = render_consent(sample());
+  const auto html = render_consent(consent_sample());
   EXPECT_TRUE(has(html, "<h1>Growth Chart wants access</h1>"));
   EXPECT_TRUE(has(html, "<title>Growth Chart wants access · Ember</title>"));
   EXPECT_TRUE(has(html, "<dt>Signed in as</dt><dd>Dr. Sarah Smith</dd>"));
   EXPECT_TRUE(has(html, "<dt>Patient</dt><dd>Alice Jones (1970-01-02)</dd>"));
 
-  auto v = sample();
+  auto v = consent_sample();
   v.patient_display.clear();
   EXPECT_FALSE(has(render_consent(v), "<dt>Patient</dt>"));
 }
 
 TEST(ConsentView, AppNameIsEscapedEverywhere) {
-  auto v = sample();
+  auto v = consent_sample();
   v.app_name = "<script>alert(1)</script>";
   const auto html = render_consent(v);
   EXPECT_TRUE(has(html, "<h1>&lt;script&gt;alert(1)&lt;/script&gt; wants access</h1>"));
@@ -56,7 +56,7 @@ TEST(ConsentView, AppNameIsEscapedEverywhere) {
 }
 
 TEST(ConsentView, OneCheckboxPerScopeWithCodeAndLabel) {
-  const auto html = squash(render_consent(sample()));
+  const auto html = squash(render_consent(consent_sample()));
   EXPECT_EQ(count(html, "name=\"scope\""), 5u);
   EXPECT_TRUE(has(html,
                   "<input type=\"checkbox\" name=\"scope\" value=\"openid\" checked> "
@@ -65,7 +65,7 @@ TEST(ConsentView, OneCheckboxPerScopeWithCodeAndLabel) {
 }
 
 TEST(ConsentView, ScopeWithAmpersandAndQuoteIsEscaped) {
-  const auto html = render_consent(sample());
+  const auto html = render_consent(consent_sample());
   const std::string escaped = "patient/Observation.rs?category=a&amp;b=&quot;c&quot;";
   const auto tag = input_with(html, "value=\"" + escaped + "\"");
   ASSERT_FALSE(tag.empty());
@@ -76,7 +76,7 @@ TEST(ConsentView, ScopeWithAmpersandAndQuoteIsEscaped) {
 }
 
 TEST(ConsentView, CheckedStatesFollowTheModel) {
-  const auto html = render_consent(sample());
+  const auto html = render_consent(consent_sample());
   EXPECT_TRUE(is_checked(input_with(html, "value=\"openid\"")));
   EXPECT_TRUE(is_checked(input_with(html, "value=\"patient/*.rs\"")));
   EXPECT_FALSE(is_checked(input_with(html, "value=\"patient/Observation.rs\"")));
@@ -84,7 +84,7 @@ TEST(ConsentView, CheckedStatesFollowTheModel) {
 }
 
 TEST(ConsentView, NarrowerChoicesNestUnderTheirScope) {
-  const auto html = render_consent(sample());
+  const auto html = render_consent(consent_sample());
   const auto broad = html.find("value=\"patient/*.rs\"");
   const auto note = html.find("<legend>or allow only:</legend>");
   const auto obs = html.find("value=\"patient/Observation.rs\"");
@@ -101,7 +101,7 @@ TEST(ConsentView, NarrowerChoicesNestUnderTheirScope) {
 }
 
 TEST(ConsentView, DeeplyNestedChoicesTerminate) {
-  auto v = sample();
+  auto v = consent_sample();
   ScopeChoice leaf{"patient/Observation.rs?category=laboratory", "Lab results only", false, {}};
   ScopeChoice mid{"patient/Observation.rs", "Observations", false, {leaf}};
   v.scopes = {{"patient/*.rs", "Everything", true, {mid}}};
@@ -111,7 +111,7 @@ TEST(ConsentView, DeeplyNestedChoicesTerminate) {
 }
 
 TEST(ConsentView, ValuesAreNotParsedAsTemplates) {
-  auto v = sample();
+  auto v = consent_sample();
   v.app_name = "{{title}}{{> body}}";
   v.scopes = {{"{{> scope_item}}", "{{#scopes}}x{{/scopes}}", true, {}}};
   const auto html = render_consent(v);
@@ -121,7 +121,7 @@ TEST(ConsentView, ValuesAreNotParsedAsTemplates) {
 }
 
 TEST(ConsentView, RememberAndDecisionButtons) {
-  const auto html = squash(render_consent(sample()));
+  const auto html = squash(render_consent(consent_sample()));
   const auto remember = input_with(html, "name=\"remember\"");
   EXPECT_EQ(remember, "<input type=\"checkbox\" name=\"remember\" value=\"1\">");
   EXPECT_TRUE(has(html, remember + " <span>Remember my decision</span> </label>"));
@@ -137,7 +137,7 @@ TEST(ConsentView, RememberAndDecisionButtons) {
 }
 
 TEST(ConsentView, FormPostsWithTxnAndCsrf) {
-  const auto html = render_consent(sample());
+  const auto html = render_consent(consent_sample());
   EXPECT_TRUE(has(html, "<form method=\"post\" action=\"/oauth/authorize/consent\">"));
   EXPECT_TRUE(has(html, "<input type=\"hidden\" name=\"txn\" value=\"txn-3\">"));
   EXPECT_TRUE(has(html, "<input type=\"hidden\" name=\"csrf\" value=\"csrf-3\">"));

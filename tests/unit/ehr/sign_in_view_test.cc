@@ -10,14 +10,14 @@ using testing::count;
 using testing::has;
 using testing::input_with;
 
-SignInView sample() {
+SignInView sign_in_sample() {
   SignInView v;
   v.form = {"/oauth/authorize/login", "txn-123", "csrf-456"};
   return v;
 }
 
 TEST(SignInView, HasLabelledFieldsAndSubmitButton) {
-  const auto html = render_sign_in(sample());
+  const auto html = render_sign_in(sign_in_sample());
   EXPECT_TRUE(has(html, "<h1>Sign in to Ember</h1>"));
   EXPECT_TRUE(has(html, "<label for=\"username\">Username</label>"));
   EXPECT_TRUE(has(html, "<label for=\"password\">Password</label>"));
@@ -32,14 +32,14 @@ TEST(SignInView, HasLabelledFieldsAndSubmitButton) {
 }
 
 TEST(SignInView, FormPostsWithTxnAndCsrf) {
-  const auto html = render_sign_in(sample());
+  const auto html = render_sign_in(sign_in_sample());
   EXPECT_TRUE(has(html, "<form method=\"post\" action=\"/oauth/authorize/login\""));
   EXPECT_TRUE(has(html, "<input type=\"hidden\" name=\"txn\" value=\"txn-123\">"));
   EXPECT_TRUE(has(html, "<input type=\"hidden\" name=\"csrf\" value=\"csrf-456\">"));
 }
 
 TEST(SignInView, FormStateIsEscaped) {
-  auto v = sample();
+  auto v = sign_in_sample();
   v.form = {"/login?a=1&b=\"2\"", "t<x>", "c'd"};
   const auto html = render_sign_in(v);
   EXPECT_TRUE(has(html, "action=\"/login?a=1&amp;b=&quot;2&quot;\""));
@@ -48,7 +48,7 @@ TEST(SignInView, FormStateIsEscaped) {
 }
 
 TEST(SignInView, AppNameIsShownEscaped) {
-  auto v = sample();
+  auto v = sign_in_sample();
   v.app_name = "<script>alert(1)</script>";
   const auto html = render_sign_in(v);
   EXPECT_TRUE(has(html, "to continue to <strong>&lt;script&gt;alert(1)&lt;/script&gt;</strong>"));
@@ -56,12 +56,12 @@ TEST(SignInView, AppNameIsShownEscaped) {
 }
 
 TEST(SignInView, NoAppNameNoContinueLine) {
-  EXPECT_FALSE(has(render_sign_in(sample()), "to continue to"));
+  EXPECT_FALSE(has(render_sign_in(sign_in_sample()), "to continue to"));
 }
 
 TEST(SignInView, ErrorIsAnEscapedAlertOnlyWhenSet) {
-  EXPECT_FALSE(has(render_sign_in(sample()), "role=\"alert\""));
-  auto v = sample();
+  EXPECT_FALSE(has(render_sign_in(sign_in_sample()), "role=\"alert\""));
+  auto v = sign_in_sample();
   v.error = "That username & password do not <match>.";
   const auto html = render_sign_in(v);
   EXPECT_TRUE(has(html, "role=\"alert\""));
@@ -70,7 +70,7 @@ TEST(SignInView, ErrorIsAnEscapedAlertOnlyWhenSet) {
 }
 
 TEST(SignInView, UsernameIsEchoedEscapedAndFocusMovesToPassword) {
-  auto v = sample();
+  auto v = sign_in_sample();
   v.username = "dr\"smith";
   const auto html = render_sign_in(v);
   const auto user = input_with(html, "name=\"username\"");
@@ -80,11 +80,11 @@ TEST(SignInView, UsernameIsEchoedEscapedAndFocusMovesToPassword) {
 }
 
 TEST(SignInView, DemoAccountsOnlyWhenGiven) {
-  const auto plain = render_sign_in(sample());
+  const auto plain = render_sign_in(sign_in_sample());
   EXPECT_FALSE(has(plain, "Sandbox accounts"));
   EXPECT_FALSE(has(plain, "<code>demo</code>"));
 
-  auto v = sample();
+  auto v = sign_in_sample();
   v.demo_accounts = {{"smith", "Dr. Sarah Smith (practitioner)"},
                      {"alice", "Alice <Patient> & co"}};
   const auto html = render_sign_in(v);

@@ -7,7 +7,7 @@
 namespace ember::http {
 namespace {
 
-Handler answer(std::string text) {
+Handler text_handler(std::string text) {
   return [text](const Request& req, RequestContext&) {
     return text_response(req, bhttp::status::ok, text);
   };
@@ -21,12 +21,12 @@ Request make(bhttp::verb method, std::string target) {
 class RouterTest : public ::testing::Test {
  protected:
   RouterTest() {
-    router.add(bhttp::verb::get, "/healthz", answer("health"), "healthz")
-        .add(bhttp::verb::get, "/", answer("home"), "home")
-        .add_prefix(kAnyMethod, "/fhir", answer("fhir"), "fhir")
-        .add_prefix(bhttp::verb::get, "/fhir/special/", answer("special"), "special")
-        .add(bhttp::verb::post, "/oauth/token", answer("token"), "oauth_token")
-        .add(bhttp::verb::put, "/oauth/token", answer("token-put"), "oauth_token");
+    router.add(bhttp::verb::get, "/healthz", text_handler("health"), "healthz")
+        .add(bhttp::verb::get, "/", text_handler("home"), "home")
+        .add_prefix(kAnyMethod, "/fhir", text_handler("fhir"), "fhir")
+        .add_prefix(bhttp::verb::get, "/fhir/special/", text_handler("special"), "special")
+        .add(bhttp::verb::post, "/oauth/token", text_handler("token"), "oauth_token")
+        .add(bhttp::verb::put, "/oauth/token", text_handler("token-put"), "oauth_token");
   }
   Response call(bhttp::verb method, std::string target) {
     ctx = RequestContext{};

@@ -14,7 +14,7 @@ namespace {
 
 using std::chrono::seconds;
 
-const jose::Key& ec_key() {
+const jose::Key& signer_key() {
   static const jose::Key key = *jose::Key::generate_ec(jose::Curve::P384);
   return key;
 }
@@ -27,7 +27,7 @@ std::string jwks_json(const jose::Key& key) {
 struct FakeHttp {
   std::mutex mutex;
   std::vector<http::ClientRequest> requests;
-  Result<http::ClientResponse, http::ClientError> response = ok(jwks_json(ec_key()), "");
+  Result<http::ClientResponse, http::ClientError> response = ok(jwks_json(signer_key()), "");
 
   static Result<http::ClientResponse, http::ClientError> ok(std::string body,
                                                             std::string cache_control,
@@ -71,11 +71,11 @@ class JwksFetcherTest : public ::testing::Test {
 
 TEST_F(JwksFetcherTest, InlineJwksIsUsedAndNothingIsFetched) {
   store::ClientRecord c = uri_client();
-  c.jwks = jwks_json(ec_key());
+  c.jwks = jwks_json(signer_key());
   auto keys = source->keys_for(c, true);
   ASSERT_TRUE(keys) << keys.error();
   ASSERT_EQ(keys->size(), 1u);
-  EXPECT_EQ(keys->keys()[0].kid(), ec_key().kid());
+  EXPECT_EQ(keys->keys()[0].kid(), signer_key().kid());
   EXPECT_EQ(http.count(), 0u);
 }
 
@@ -83,11 +83,11 @@ TEST_F(JwksFetcherTest, InlineJwksIsUsedAndNothingIsFetched) {
 // a client re-registered with another key gets that key at once.
 TEST_F(JwksFetcherTest, InlineJwksFollowsTheRegisteredText) {
   store::ClientRecord c = uri_client("");
-  c.jwks = jwks_json(ec_key());
+  c.jwks = jwks_json(signer_key());
   ASSERT_TRUE(source->keys_for(c, false));
   auto again = source->keys_for(c, false);
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->keys()[0].kid(), ec_key().kid());
+  EXPECT_EQ(again->keys()[0].kid(), signer_key().kid());
 
   jose::Key other = *jose::Key::generate_ec(jose::Curve::P256);
   other.set_kid("rotated");
@@ -112,7 +112,7 @@ TEST_F(JwksFetcherTest, UnusableRegistrationsFail) {
 TEST_F(JwksFetcherTest, FetchesWithAcceptJson) {
   auto keys = source->keys_for(uri_client(), false);
   ASSERT_TRUE(keys) << keys.error();
-  EXPECT_EQ(keys->keys()[0].kid(), ec_key().kid());
+  EXPECT_EQ(keys->keys()[0].kid(), signer_key().kid());
   ASSERT_EQ(http.count(), 1u);
   const auto& req = http.requests[0];
   EXPECT_EQ(req.url, "https://client.example/jwks.json");
@@ -124,7 +124,7 @@ TEST_F(JwksFetcherTest, FetchesWithAcceptJson) {
 }
 
 TEST_F(JwksFetcherTest, MaxAgeIsHonoured) {
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "public, max-age=120");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "public, max-age=120");
   ASSERT_TRUE(source->keys_for(uri_client(), false));
   advance(seconds(119));
   ASSERT_TRUE(source->keys_for(uri_client(), false));
@@ -143,7 +143,7 @@ TEST_F(JwksFetcherTest, DefaultTtlWithoutCacheControlAndCapAtOneHour) {
   ASSERT_TRUE(source->keys_for(uri_client(), false));
   EXPECT_EQ(http.count(), 2u);
 
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "max-age=604800");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "max-age=604800");
   advance(kJwksDefaultTtl);
   ASSERT_TRUE(source->keys_for(uri_client(), false));
   EXPECT_EQ(http.count(), 3u);
@@ -157,7 +157,7 @@ TEST_F(JwksFetcherTest, DefaultTtlWithoutCacheControlAndCapAtOneHour) {
 
 TEST_F(JwksFetcherTest, NoStoreAndNoCacheAreNotCached) {
   for (const char* cc : {"no-store", "no-cache", "max-age=600, no-store"}) {
-    http.response = FakeHttp::ok(jwks_json(ec_key()), cc);
+    http.response = FakeHttp::ok(jwks_json(signer_key()), cc);
     const std::size_t before = http.count();
     ASSERT_TRUE(source->keys_for(uri_client(), false)) << cc;
     ASSERT_TRUE(source->keys_for(uri_client(), false)) << cc;
@@ -166,7 +166,7 @@ TEST_F(JwksFetcherTest, NoStoreAndNoCacheAreNotCached) {
 }
 
 TEST_F(JwksFetcherTest, RefreshBypassesTheCacheAtMostOncePerInterval) {
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "max-age=300");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "max-age=300");
   ASSERT_TRUE(source->keys_for(uri_client(), false));
   EXPECT_EQ(http.count(), 1u);
   // Right after a fetch: a refresh is answered from the cache.
@@ -184,7 +184,7 @@ TEST_F(JwksFetcherTest, RefreshBypassesTheCacheAtMostOncePerInterval) {
 }
 
 TEST_F(JwksFetcherTest, RefreshRightAfterAnUncacheableFetchFailsWithoutFetching) {
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "no-store");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "no-store");
   ASSERT_TRUE(source->keys_for(uri_client(), false));
   EXPECT_FALSE(source->keys_for(uri_client(), true));
   EXPECT_EQ(http.count(), 1u);
@@ -218,7 +218,7 @@ TEST_F(JwksFetcherTest, FailuresAreReportedWithoutTheUrlAndNotCached) {
 }
 
 TEST_F(JwksFetcherTest, CachesPerUrl) {
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "max-age=300");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "max-age=300");
   ASSERT_TRUE(source->keys_for(uri_client("https://a.example/jwks"), false));
   ASSERT_TRUE(source->keys_for(uri_client("https://b.example/jwks"), false));
   ASSERT_TRUE(source->keys_for(uri_client("https://a.example/jwks"), false));
@@ -229,7 +229,7 @@ TEST_F(JwksFetcherTest, CacheSizeIsBounded) {
   JwksFetcherOptions o;
   o.max_entries = 2;
   auto small = JwksSource::create(clock, o, http.function());
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "max-age=300");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "max-age=300");
   for (const char* u : {"https://a.example/j", "https://b.example/j", "https://c.example/j"}) {
     ASSERT_TRUE(small->keys_for(uri_client(u), false));
     advance(seconds(1));
@@ -242,7 +242,7 @@ TEST_F(JwksFetcherTest, CacheSizeIsBounded) {
 }
 
 TEST_F(JwksFetcherTest, ConcurrentCallersShareTheCache) {
-  http.response = FakeHttp::ok(jwks_json(ec_key()), "max-age=300");
+  http.response = FakeHttp::ok(jwks_json(signer_key()), "max-age=300");
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {

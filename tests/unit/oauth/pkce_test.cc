@@ -6,12 +6,12 @@ namespace ember::oauth {
 namespace {
 
 // RFC 7636 Appendix B.
-constexpr const char* kVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-constexpr const char* kChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+constexpr const char* kAppendixBVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+constexpr const char* kAppendixBChallenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 TEST(Pkce, Rfc7636AppendixB) {
-  EXPECT_TRUE(is_valid_challenge(kChallenge));
-  EXPECT_TRUE(verify_s256(kVerifier, kChallenge));
+  EXPECT_TRUE(is_valid_challenge(kAppendixBChallenge));
+  EXPECT_TRUE(verify_s256(kAppendixBVerifier, kAppendixBChallenge));
 }
 
 TEST(Pkce, RejectsWrongPlainShortAndBadCharacters) {
@@ -19,14 +19,14 @@ TEST(Pkce, RejectsWrongPlainShortAndBadCharacters) {
     const char* verifier;
     bool ok;
   } cases[] = {
-      {kVerifier, true},
-      {kChallenge, false},                                     // plain-style: verifier = challenge
+      {kAppendixBVerifier, true},
+      {kAppendixBChallenge, false},                                     // plain-style: verifier = challenge
       {"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXX", false},  // different verifier
       {"", false},
       {"short", false},
       {"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjX!", false},  // '!' not allowed
   };
-  for (const auto& c : cases) EXPECT_EQ(verify_s256(c.verifier, kChallenge), c.ok) << c.verifier;
+  for (const auto& c : cases) EXPECT_EQ(verify_s256(c.verifier, kAppendixBChallenge), c.ok) << c.verifier;
   EXPECT_FALSE(is_valid_challenge("tooshort"));
   EXPECT_FALSE(is_valid_challenge(std::string(43, '=')));
   EXPECT_TRUE(is_valid_verifier(std::string(128, 'a')));

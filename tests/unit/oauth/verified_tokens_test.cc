@@ -38,5 +38,12 @@ TEST(VerifiedTokens, BoundedExpiredEntriesGoFirst) {
   EXPECT_NE(cache.find("e", 100), nullptr);
 }
 
+TEST(VerifiedTokens, SizeZeroRemembersNothing) {
+  VerifiedTokens cache(0);  // --token-cache 0
+  cache.put("t1", entry(500, "j1"), 10);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.find("t1", 20), nullptr);
+}
+
 }  // namespace
 }  // namespace ember::oauth

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "../ehr/view_test_support.h"
 #include "core/clock.h"
 #include "core/random.h"
 #include "fhir/ingest.h"
@@ -19,12 +20,9 @@ namespace ember::portal {
 namespace {
 
 namespace bhttp = boost::beast::http;
+using ehr::testing::has;
 
 constexpr std::string_view kBase = "http://ehr.test";
-
-bool has(std::string_view text, std::string_view needle) {
-  return text.find(needle) != std::string_view::npos;
-}
 
 // The value attribute of the first hidden input named `name`.
 std::string hidden_value(std::string_view html, std::string_view name) {

@@ -8,19 +8,19 @@ namespace {
 
 namespace bj = boost::json;
 
-constexpr std::string_view kUp = "http://10.0.0.5:9090/fhir";
-constexpr std::string_view kEmber = "https://ember.example/fhir";
+constexpr std::string_view kUpstreamBase = "http://10.0.0.5:9090/fhir";
+constexpr std::string_view kPublicBase = "https://ember.example/fhir";
 
 TEST(RebaseUrl, OnlyTheBaseFollowedByABoundary) {
-  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhir", kUp, kEmber), "https://ember.example/fhir");
-  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhir/Patient/1", kUp, kEmber),
+  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhir", kUpstreamBase, kPublicBase), "https://ember.example/fhir");
+  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhir/Patient/1", kUpstreamBase, kPublicBase),
             "https://ember.example/fhir/Patient/1");
-  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhir?_count=1", kUp, kEmber),
+  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhir?_count=1", kUpstreamBase, kPublicBase),
             "https://ember.example/fhir?_count=1");
-  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhirx/Patient", kUp, kEmber), std::nullopt);
-  EXPECT_EQ(rebase_url("http://10.0.0.5:9091/fhir/Patient", kUp, kEmber), std::nullopt);
-  EXPECT_EQ(rebase_url("Patient/1", kUp, kEmber), std::nullopt);
-  EXPECT_EQ(rebase_url("anything", "", kEmber), std::nullopt);
+  EXPECT_EQ(rebase_url("http://10.0.0.5:9090/fhirx/Patient", kUpstreamBase, kPublicBase), std::nullopt);
+  EXPECT_EQ(rebase_url("http://10.0.0.5:9091/fhir/Patient", kUpstreamBase, kPublicBase), std::nullopt);
+  EXPECT_EQ(rebase_url("Patient/1", kUpstreamBase, kPublicBase), std::nullopt);
+  EXPECT_EQ(rebase_url("anything", "", kPublicBase), std::nullopt);
 }
 
 TEST(RebaseJson, EveryStringThatIsAnUpstreamUrl) {
@@ -32,7 +32,7 @@ TEST(RebaseJson, EveryStringThatIsAnUpstreamUrl) {
                           "subject":{"reference":"http://10.0.0.5:9090/fhir/Patient/alice"},
                           "note":[{"text":"see http://10.0.0.5:9090/fhir/x"}],
                           "valueQuantity":{"value":1.50}}}]})");
-  EXPECT_EQ(rebase_json(v, kUp, kEmber), 3u);
+  EXPECT_EQ(rebase_json(v, kUpstreamBase, kPublicBase), 3u);
   EXPECT_EQ(v.at("link").at(0).at("url"), "https://ember.example/fhir/Observation?_offset=20");
   EXPECT_EQ(v.at("entry").at(0).at("fullUrl"), "https://ember.example/fhir/Observation/1");
   EXPECT_EQ(v.at("entry").at(0).at("resource").at("subject").at("reference"),
@@ -45,11 +45,11 @@ TEST(RebaseJson, EveryStringThatIsAnUpstreamUrl) {
 TEST(RebaseLinkHeader, EachUriReference) {
   EXPECT_EQ(rebase_link_header(R"(<http://10.0.0.5:9090/fhir/Patient?page=2>; rel="next", )"
                                R"(<https://other.example/x>; rel="help")",
-                               kUp, kEmber),
+                               kUpstreamBase, kPublicBase),
             R"(<https://ember.example/fhir/Patient?page=2>; rel="next", )"
             R"(<https://other.example/x>; rel="help")");
-  EXPECT_EQ(rebase_link_header("no links here", kUp, kEmber), "no links here");
-  EXPECT_EQ(rebase_link_header("<unterminated", kUp, kEmber), "<unterminated");
+  EXPECT_EQ(rebase_link_header("no links here", kUpstreamBase, kPublicBase), "no links here");
+  EXPECT_EQ(rebase_link_header("<unterminated", kUpstreamBase, kPublicBase), "<unterminated");
 }
 
 TEST(WithoutParams, RemovesOneOccurrenceOfEachAddedCriterion) {

@@ -17,7 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 
-constexpr std::string_view kLab =
+constexpr std::string_view kLabScope =
     "http://terminology.hl7.org/CodeSystem/observation-category|laboratory";
 
 // ---- resource scopes -------------------------------------------------------------------------
@@ -41,12 +41,12 @@ TEST(ParseScope, ValidResourceScopes) {
       {"user/Condition.write", Context::User, "Condition", "cud", true, {}},
       {"system/*.*", Context::System, "*", "cruds", true, {}},
       {"patient/*.read", Context::Patient, "*", "rs", true, {}},
-      {"patient/Observation.rs?category=" + std::string(kLab),
+      {"patient/Observation.rs?category=" + std::string(kLabScope),
        Context::Patient,
        "Observation",
        "rs",
        false,
-       {{"category", std::string(kLab)}}},
+       {{"category", std::string(kLabScope)}}},
       // Percent-encoded query parts are decoded into filters; the text stays as received.
       {"patient/Observation.rs?category=http%3A%2F%2Fterminology.hl7.org%2FCodeSystem%2F"
        "observation-category%7Claboratory",
@@ -54,7 +54,7 @@ TEST(ParseScope, ValidResourceScopes) {
        "Observation",
        "rs",
        false,
-       {{"category", std::string(kLab)}}},
+       {{"category", std::string(kLabScope)}}},
       {"user/Observation.r?category=vital-signs&code=http://loinc.org|8867-4",
        Context::User,
        "Observation",
@@ -299,7 +299,7 @@ TEST(FormatScope, RoundTripsAndKeepsQueriesUnencoded) {
       "user/*.cud",
       "patient/Observation.read",
       "system/*.*",
-      "patient/Observation.rs?category=" + std::string(kLab),
+      "patient/Observation.rs?category=" + std::string(kLabScope),
       "user/Observation.r?category=vital-signs&code=http://loinc.org|8867-4",
   };
   for (const auto& c : cases) EXPECT_EQ(format_scope(must(c).resource), c);
@@ -320,7 +320,7 @@ struct CoversCase {
 };
 
 TEST(Covers, Table) {
-  const std::string lab = "patient/Observation.rs?category=" + std::string(kLab);
+  const std::string lab = "patient/Observation.rs?category=" + std::string(kLabScope);
   const std::vector<CoversCase> cases = {
       {"patient/Observation.rs", "patient/Observation.rs", true},
       {"patient/Observation.read", "patient/Observation.rs", true},
