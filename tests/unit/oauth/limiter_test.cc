@@ -9,28 +9,14 @@
 #include <filesystem>
 
 #include "core/clock.h"
+#include "../support/temp_auth_store.h"
 #include "store/auth_store.h"
 
 namespace ember::oauth {
 namespace {
 
-class LimiterTest : public ::testing::Test {
+class LimiterTest : public ember::test_support::TempAuthStoreTest {
  protected:
-  void SetUp() override {
-    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-limiter-" + std::to_string(::getpid()) + "-" + test->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::open_auth_store(store::StoreOptions{"sqlite:" + (dir_ / "t.db").string()});
-    ASSERT_TRUE(s) << s.error().message;
-    auth_ = std::move(*s);
-  }
-  void TearDown() override {
-    auth_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   // One attempt: refused (the seconds to wait), or let through and then failed or succeeded.
   std::int64_t attempt(SignInLimiter& l, const std::string& user, bool right,
                        const std::string& addr = "10.0.0.7") {
@@ -47,8 +33,6 @@ class LimiterTest : public ::testing::Test {
     return 0;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::AuthStore> auth_;
   ManualClock clock_;
 };
 

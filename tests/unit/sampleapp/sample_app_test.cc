@@ -10,6 +10,7 @@
 
 #include "core/encoding.h"
 #include "http/router.h"
+#include "../support/temp_auth_store.h"
 #include "store/auth_store.h"
 
 namespace ember::sampleapp {
@@ -226,25 +227,7 @@ TEST(SampleAppClient, NormalizesTheBaseUrl) {
   EXPECT_EQ(c.allowed_origins, std::vector<std::string>{"https://ehr.example:8443"});
 }
 
-class EnsureSampleAppTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-sampleapp-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::open_auth_store(store::StoreOptions{"sqlite:" + (dir_ / "t.db").string()});
-    ASSERT_TRUE(s) << s.error().message;
-    auth_ = std::move(*s);
-  }
-  void TearDown() override {
-    auth_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<store::AuthStore> auth_;
-};
+using EnsureSampleAppTest = ember::test_support::TempAuthStoreTest;
 
 TEST_F(EnsureSampleAppTest, RegistersOnceAndUpdatesWhenTheBaseUrlChanges) {
   ensure_sample_app(*auth_, "http://localhost:8080", 1000);
