@@ -86,7 +86,8 @@ SAN_E2E_FILES = tests/e2e/smart_negative.test.js tests/e2e/smart_ehr_launch.test
   tests/e2e/fhir_api.test.js tests/e2e/smart_backend.test.js tests/e2e/smart_registration.test.js
 
 # Only what the runs use: ember, the unit-test binaries and the fuzz targets.
-SAN_TARGETS = ember $(patsubst tests/unit/%,ember_%_tests,$(wildcard tests/unit/*)) \
+# (a test target per tests/unit/<module>/ with .cc files: tests/unit/support/ holds headers only)
+SAN_TARGETS = ember $(patsubst tests/unit/%/,ember_%_tests,$(sort $(dir $(wildcard tests/unit/*/*.cc)))) \
   $(patsubst fuzz/%.cc,fuzz_%,$(wildcard fuzz/*.cc))
 
 san-build: deps
