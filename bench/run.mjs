@@ -12,6 +12,7 @@
 //   BENCH_STORES=sqlite,postgres: the FHIR and token scenarios run again on a PostgreSQL store
 //   (server label `ember-pg`) when EMBER_TEST_PG names a cluster — bench/run.sh starts a
 //   throwaway one with scripts/with-pg.sh; BENCH_STORES=sqlite skips it.
+//   BENCH_ONLY=name,name: run only these scenarios (the names in the table), e.g. to profile one.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
@@ -48,6 +49,9 @@ const cfg = {
   out: resolve(ROOT, process.env.BENCH_OUT || (SMOKE ? SMOKE_DEFAULTS.BENCH_OUT : 'bench/results/latest.json')),
   smoke: SMOKE,
   stores: (process.env.BENCH_STORES || 'sqlite,postgres').split(',').map((x) => x.trim()),
+  // BENCH_ONLY=client_credentials,refresh: only the named scenarios (e.g. while profiling one);
+  // the table then reports the others as not run.
+  only: (process.env.BENCH_ONLY || '').split(',').map((x) => x.trim()).filter(Boolean),
   pg: process.env.EMBER_TEST_PG || '',
 };
 // The key that seals signing keys on PostgreSQL (required there in production; harmless here).
@@ -182,7 +186,10 @@ async function startOidcProvider(dir, backendJwk) {
 }
 
 // ---- scenarios -----------------------------------------------------------------------------
+const wanted = (name) => cfg.only.length === 0 || cfg.only.includes(name);
+
 async function scenario(name, server, target, opts = {}, extra = {}) {
+  if (!wanted(name)) return null;
   const { lua = {}, warmup = cfg.warmup, warmupLua } = opts;
   if (warmup > 0) {
     await wrk({ url: target, seconds: warmup, connections: cfg.connections, threads: cfg.threads, lua: warmupLua ?? lua });
@@ -198,6 +205,7 @@ async function scenario(name, server, target, opts = {}, extra = {}) {
 
 // A token scenario: `count` single-use bodies minted by make(), of which a tenth warms up.
 async function poolScenario(name, server, url, dir, count, make, extra = {}) {
+  if (!wanted(name)) return null;
   const warm = Math.max(cfg.connections, Math.floor(count / 10));
   const t0 = performance.now();
   const bodies = await pooled(count + warm, MINT_CONCURRENCY, make);

@@ -35,7 +35,11 @@ export function targets(res, cfg) {
   const disc = find(res, 'discovery');
   const discO = find(res, 'discovery', 'oidc-provider');
   const t = [];
-  const add = (target, value, shown, met, note) => t.push({ target, measured: shown, value, met, note });
+  // With BENCH_ONLY a target whose scenarios were left out is reported as not run, not missed.
+  const skipped = (value) => (value === null || value === undefined) && (cfg.only?.length ?? 0) > 0;
+  const add = (target, value, shown, met, note) => t.push(skipped(value)
+    ? { target, measured: 'not run', value: null, met: null, note: 'BENCH_ONLY' }
+    : { target, measured: shown, value, met, note });
   const ratio = (a, b) => (a && b ? a / b : null);
   let r = ratio(read?.rps, ceiling?.rps);
   add('FHIR read ≥ 50% of the ceiling req/s', r, pct(r), r !== null && r >= 0.5);

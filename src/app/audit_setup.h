@@ -1,5 +1,6 @@
 // Wiring of the audit trail (audit/): the asynchronous writer that stores AuditEvents in the
-// resource store (validated and indexed like any FHIR resource, one transaction per batch), and
+// resource store (indexed like any FHIR resource, one transaction per batch; the builder's output
+// is held to the FHIR validator by tests/unit/app/audit_setup_test.cc), and
 // the route-level record of refused OAuth endpoint requests (token, revocation, registration),
 // whose success paths have hooks of their own (oauth/audit_hooks.h).
 #pragma once

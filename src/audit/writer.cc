@@ -37,6 +37,7 @@ bool Writer::enabled(Category c) const {
 void Writer::record(Event e) {
   if (e.time_ms == 0) e.time_ms = clock_.now_ms();
   bool dropped = false;
+  bool wake = false;
   {
     std::lock_guard lock(mu_);
     if (stopping_ || queue_.size() >= opt_.capacity) {
@@ -45,6 +46,8 @@ void Writer::record(Event e) {
     } else {
       queue_.push_back(std::move(e));
       ++stats_.recorded;
+      // The thread waits for a first event, then for a full batch: only those two wake it.
+      wake = queue_.size() == 1 || queue_.size() == opt_.max_batch;
     }
   }
   if (dropped) {
@@ -53,13 +56,17 @@ void Writer::record(Event e) {
                    " events): events are being dropped; see ember_audit_events_total{fate=\"dropped\"}");
     return;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 bool Writer::flush(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   const std::uint64_t target = stats_.recorded;
-  return done_cv_.wait_for(lock, timeout, [&] { return finished_ >= target; });
+  ++flushing_;
+  wake_.notify_one();
+  const bool done = done_cv_.wait_for(lock, timeout, [&] { return finished_ >= target; });
+  --flushing_;
+  return done;
 }
 
 Writer::Stats Writer::stats() const {
@@ -75,6 +82,11 @@ void Writer::run() {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
+      if (opt_.linger.count() > 0) {
+        wake_.wait_for(lock, opt_.linger, [&] {
+          return stopping_ || flushing_ > 0 || queue_.size() >= opt_.max_batch;
+        });
+      }
       while (!queue_.empty() && batch.size() < opt_.max_batch) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
@@ -86,13 +98,16 @@ void Writer::run() {
 }
 
 void Writer::write_batch(std::vector<Event>& batch) {
-  std::vector<Built> built;
-  built.reserve(batch.size());
-  for (const auto& e : batch) built.push_back({random_.uuid(), build_audit_event(e, opt_.source)});
-  auto result = persist_(built);
+  auto build = [&] {
+    std::vector<Built> built;
+    built.reserve(batch.size());
+    for (const auto& e : batch) built.push_back({random_.uuid(), build_audit_event(e, opt_.source)});
+    return built;
+  };
+  auto result = persist_(build());
   if (!result) {
     std::this_thread::sleep_for(kRetryPause);
-    result = persist_(built);
+    result = persist_(build());
   }
   const auto n = static_cast<std::uint64_t>(batch.size());
   const std::uint64_t written = result ? std::min<std::uint64_t>(*result, n) : 0;

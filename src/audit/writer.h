@@ -1,7 +1,10 @@
 // The asynchronous audit writer: hooks call record() on the request thread, which only moves the
 // Event into a bounded in-memory queue (a mutex and a notify); one background thread drains the
 // queue, builds the AuditEvent JSON (audit/balp.h) and writes each batch of up to kMaxBatch events
-// in one store transaction.
+// in one store transaction. The thread lets a batch gather for up to `linger` after its first
+// event: a commit rewrites every page of every table and index it touches, so one event per
+// transaction cost about ten times the CPU and disk writes of one event in a batch of a hundred
+// (docs/performance.md, "Audit batching"); flush() and stopping cut the wait short.
 //
 // Trade-off (docs/architecture.md, "Audit trail"): requests never wait for the audit write, so the
 // hot path costs microseconds; the price is that events still in the queue are lost if the
@@ -32,6 +35,7 @@ namespace ember::audit {
 
 inline constexpr std::size_t kDefaultQueueCapacity = 10000;
 inline constexpr std::size_t kMaxBatch = 256;
+inline constexpr std::chrono::milliseconds kDefaultLinger{50};
 inline constexpr std::chrono::seconds kWarnInterval{10};
 // A failed batch is tried once more after this pause (e.g. SQLite busy), then dropped and counted.
 inline constexpr std::chrono::milliseconds kRetryPause{100};
@@ -43,13 +47,16 @@ struct Built {
 };
 
 // Writes a batch in one transaction and returns how many events it stored (an event the store
-// would refuse is skipped, not allowed to sink the batch); the error text is for the log.
-using Persist = std::function<Result<std::size_t, std::string>(const std::vector<Built>&)>;
+// would refuse is skipped, not allowed to sink the batch); the error text is for the log. The
+// batch is the callee's to consume: a retry builds it afresh.
+using Persist = std::function<Result<std::size_t, std::string>(std::vector<Built>)>;
 
 struct WriterOptions {
   Level level = Level::All;
   std::size_t capacity = kDefaultQueueCapacity;
   std::size_t max_batch = kMaxBatch;
+  // How long a batch may gather after its first event (0: write what is queued at once).
+  std::chrono::milliseconds linger = kDefaultLinger;
   Source source;
 };
 
@@ -90,6 +97,7 @@ class Writer final : public Sink {
   std::condition_variable done_cv_;
   std::deque<Event> queue_;
   bool stopping_ = false;
+  int flushing_ = 0;  // flush() calls waiting: the batch is written without lingering
   Stats stats_;
   std::uint64_t finished_ = 0;  // recorded events written or failed
   std::int64_t last_warn_ms_ = 0;

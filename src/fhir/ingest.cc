@@ -116,7 +116,9 @@ store::WriteOp make_put(std::string type, std::string id, bj::object resource,
   op.if_match = if_match;
   resource["id"] = id;
   op.index = extract_index(type, resource);
-  // resourceType, id and meta lead; the rest keeps the order received.
+  // resourceType, id and meta lead; the rest keeps the order received. The text is assembled
+  // member by member rather than from a reordered copy of the resource (a deep copy of every
+  // array and object on each write).
   auto shared = std::make_shared<bj::object>(std::move(resource));
   op.render = [shared, type, id](const store::Stamp& stamp) {
     bj::object meta;
@@ -125,17 +127,22 @@ store::WriteOp make_put(std::string type, std::string id, bj::object resource,
     }
     meta["versionId"] = std::to_string(stamp.version);
     meta["lastUpdated"] = format_instant(stamp.last_updated_ms);
-    bj::object out;
-    out.reserve(shared->size() + 2);
-    out["resourceType"] = type;
-    out["id"] = id;
-    out["meta"] = std::move(meta);
+    std::string out = "{\"resourceType\":";
+    out += bj::serialize(bj::string_view(type));
+    out += ",\"id\":";
+    out += bj::serialize(bj::string_view(id));
+    out += ",\"meta\":";
+    out += bj::serialize(meta);
     for (const auto& kv : *shared) {
       std::string_view k(kv.key().data(), kv.key().size());
       if (k == "resourceType" || k == "id" || k == "meta") continue;
-      out[kv.key()] = kv.value();
+      out += ',';
+      out += bj::serialize(kv.key());
+      out += ':';
+      out += bj::serialize(kv.value());
     }
-    return json::serialize_exact(out);
+    out += '}';
+    return json::restore_exact_numbers(std::move(out));
   };
   op.type = std::move(type);
   op.id = std::move(id);

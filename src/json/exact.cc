@@ -161,8 +161,9 @@ Result<bj::value, ParseError> parse_exact(std::string_view text, ParseLimits lim
   return p.handler().st.release();
 }
 
-std::string serialize_exact(const bj::value& v) {
-  std::string s = bj::serialize(v);
+std::string serialize_exact(const bj::value& v) { return restore_exact_numbers(bj::serialize(v)); }
+
+std::string restore_exact_numbers(std::string s) {
   std::size_t pos = s.find(kSerializedSentinel);
   if (pos == std::string::npos) return s;
   std::string out;

@@ -31,6 +31,9 @@ struct ParseError {
 [[nodiscard]] Result<bj::value, ParseError> parse_exact(std::string_view text,
                                                         ParseLimits limits = {});
 std::string serialize_exact(const bj::value& v);
+// What serialize_exact does after Boost.JSON's serializer: the sentinel strings in `serialized`
+// become their number text again (for JSON text assembled from several serialize calls).
+std::string restore_exact_numbers(std::string serialized);
 
 // A number value with this exact JSON text (the caller guarantees it is a JSON number).
 bj::value make_number(std::string_view text);

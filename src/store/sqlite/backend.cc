@@ -4,6 +4,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/shared.h"
 
@@ -63,7 +64,12 @@ class SqliteDb final : public sql::Db {
 class SqliteBackend final : public sql::Backend {
  public:
   SqliteBackend(std::string path, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), in_memory_(path_ == ":memory:"), writer_(std::move(writer)) {}
+      : path_(std::move(path)), in_memory_(path_ == ":memory:"), writer_(std::move(writer)) {
+    if (!in_memory_) checkpointer_ = std::make_unique<Checkpointer>(path_, *writer_);
+  }
+  ~SqliteBackend() override {
+    checkpointer_.reset();  // before the writer closes (its hook points at the checkpointer)
+  }
 
   StoreResult<void> read(const Work& fn) override {
     if (in_memory_) {
@@ -126,6 +132,7 @@ class SqliteBackend final : public sql::Backend {
   bool in_memory_;
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // WAL checkpoints off the write path
   std::mutex readers_mu_;
   std::unordered_map<std::thread::id, std::unique_ptr<Connection>> readers_;
 };

@@ -1,6 +1,7 @@
 // sql::Backend on SQLite: WAL journal, one writer connection behind a mutex (transactions are
 // BEGIN IMMEDIATE, so a read-modify-write never interleaves with another process's), and one
-// read-only connection per thread, so reads never queue behind the writer. ":memory:" runs
+// read-only connection per thread, so reads never queue behind the writer; WAL checkpoints run
+// on a thread of their own (checkpointer.h), not inside the writer's commits. ":memory:" runs
 // everything on the writer.
 #pragma once
 #include <memory>

@@ -68,6 +68,37 @@ TEST(Writer, FlushWaitsForPersistence) {
   EXPECT_EQ(w.stats().written, 2u);
 }
 
+TEST(Writer, ABatchGathersWhileItLingersAndFlushCutsTheWaitShort) {
+  ManualClock clock;
+  auto random = make_seeded_random(8);
+  Recorder rec;
+  WriterOptions opt;
+  opt.linger = std::chrono::seconds(30);  // far longer than the test may take
+  Writer w(rec.persist(), clock, *random, opt);
+  for (int i = 0; i < 5; ++i) w.record(login());
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(w.flush(std::chrono::seconds(10)));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  std::lock_guard lock(rec.mu);
+  EXPECT_EQ(rec.batch_sizes, (std::vector<std::size_t>{5}));  // one transaction, not five
+}
+
+TEST(Writer, AFullBatchIsWrittenWithoutWaitingOutTheLinger) {
+  ManualClock clock;
+  auto random = make_seeded_random(9);
+  Recorder rec;
+  WriterOptions opt;
+  opt.linger = std::chrono::seconds(30);
+  opt.max_batch = 4;
+  Writer w(rec.persist(), clock, *random, opt);
+  for (int i = 0; i < 8; ++i) w.record(login());
+  // Two full batches go out on their own; no flush, and well within the linger.
+  for (int i = 0; i < 1000 && rec.total() < 8; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(rec.total(), 8u);
+}
+
 TEST(Writer, AFullQueueDropsAndCounts) {
   ManualClock clock;
   auto random = make_seeded_random(3);
