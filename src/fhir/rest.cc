@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/url.hpp>
 
 #include "fhir/capability.h"
@@ -138,6 +139,17 @@ Result<store::ResourceRecord, FhirError> FhirApi::read_checked(Call& c, Interact
   if (!rec) return fail(from_store_error(rec.error()));
   auto constraints = c.policy->constraints(in, type);
   if (constraints.empty()) return std::move(*rec);
+  // Constraints on the id alone (a patient token reading its own Patient) are decided here,
+  // with the store's semantics (index_matches), instead of by a second query.
+  const bool id_only = std::ranges::all_of(constraints, [](const store::Clause& cl) {
+    return std::ranges::all_of(cl.any_of, [](const store::Predicate& p) { return p.param == "_id"; });
+  });
+  if (id_only) {
+    if (!index_matches(id, {}, constraints)) {
+      return fail(forbidden(type + "/" + id + " is outside what this access token may see"));
+    }
+    return std::move(*rec);
+  }
   store::Query q;
   q.resource_type = type;
   q.all_of = std::move(constraints);

@@ -28,6 +28,7 @@
 #include "core/metrics.h"
 #include "core/random.h"
 #include "http/access_log.h"
+#include "http/request_id.h"
 #include "http/router.h"
 
 namespace ember::http {
@@ -68,13 +69,19 @@ class SessionBase {
   virtual void close_if_idle() = 0;
 };
 
+inline std::uint64_t random_start() {
+  std::uint64_t v = 0;
+  make_system_random()->fill(std::span(reinterpret_cast<std::uint8_t*>(&v), sizeof v));
+  return v;
+}
+
 // State every session shares with the server; sessions hold it by shared_ptr so it outlives them.
 struct Shared {
   ServerOptions options;
   Handler handler;
   std::shared_ptr<ssl::context> tls;
   std::shared_ptr<spdlog::logger> access;
-  std::unique_ptr<Random> random = make_system_random();
+  RequestIds request_ids{random_start()};
   std::atomic<bool> stopping{false};
 
   mutable std::mutex mu;
@@ -271,7 +278,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   std::string pick_request_id(const Request& req) {
     auto incoming = req["X-Request-Id"];
     if (is_acceptable_request_id(incoming)) return std::string(incoming);
-    return shared_->random->hex(8);
+    return shared_->request_ids.next();
   }
 
   // A protocol-level error: answer and close (the rest of the stream cannot be trusted).
@@ -284,7 +291,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     method_ = parser_ && parser_->is_header_done() ? std::string(req.method_string()) : "-";
     path_ = parser_ && parser_->is_header_done() ? std::string(target_path(req.target())) : "-";
     route_ = "invalid";
-    request_id_ = shared_->random->hex(8);
+    request_id_ = shared_->request_ids.next();
     Response res{status, 11};
     res.set(bhttp::field::content_type, "application/json");
     res.body() = error_body(code);
@@ -422,16 +429,6 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 };
 
 }  // namespace
-
-bool is_acceptable_request_id(std::string_view id) {
-  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 struct Server::Impl {
   Impl(ServerOptions options, Handler handler) : shared(std::make_shared<Shared>()) {

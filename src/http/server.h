@@ -11,13 +11,13 @@
 
 #include "core/result.h"
 #include "http/client_address.h"
+#include "http/request_id.h"  // is_acceptable_request_id, kMaxRequestIdLength
 #include "http/types.h"
 
 namespace ember::http {
 
 inline constexpr std::size_t kDefaultMaxHeaderBytes = 16 * 1024;      // beyond: 431
 inline constexpr std::size_t kDefaultMaxBodyBytes = 8 * 1024 * 1024;  // beyond: 413
-inline constexpr std::size_t kMaxRequestIdLength = 64;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";  // IP literal ("localhost" is read as 127.0.0.1)
@@ -85,8 +85,5 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// An incoming X-Request-Id is honoured when it is 1..64 chars of [A-Za-z0-9._-].
-bool is_acceptable_request_id(std::string_view id);
 
 }  // namespace ember::http

@@ -22,12 +22,11 @@ http::Response AuthServerImpl::introspect(const http::Request& req) {
   if (!form) return error_response(req, form.error());
 
   // Who is asking (RFC 7662 §2.1: the endpoint requires authorization).
-  auto auth = req.find(bhttp::field::authorization);
-  bool bearer = auth != req.end() && auth->value().size() > 7 &&
-                http::iequals(std::string_view(auth->value().data(), 7), "Bearer ");
-  if (bearer) {
-    std::string presented(auth->value().substr(7));
-    auto caller = inspect_token(presented, false);
+  // A Bearer header with a token: a backend service's access token; anything else goes through
+  // client authentication (which refuses other schemes and empty tokens as invalid_client).
+  auto presented = http::bearer_token(req);
+  if (presented && !presented->empty()) {
+    auto caller = inspect_token(*presented, false);
     auto client = caller && !caller->refresh && caller->active ? find_client(caller->client_id)
                                                                : std::nullopt;
     if (!client || client->type != store::ClientType::Backend) {

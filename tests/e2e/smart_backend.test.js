@@ -433,6 +433,17 @@ describe('introspection', () => {
     assert.equal(wrong.status, 401, wrong.text);
     const badBearer = await introspect(ember.base, tok.access_token, { bearer: 'not-a-token' });
     assert.equal(badBearer.status, 401, badBearer.text);
+    // A Bearer header without a token is no bearer: client authentication refuses the scheme.
+    const emptyBearer = await introspect(ember.base, tok.access_token, { bearer: ' ' });
+    assert.equal(emptyBearer.status, 401, emptyBearer.text);
+    assert.equal(emptyBearer.body?.error, 'invalid_client');
+    // RFC 6750 §2.1 as the FHIR API reads it: the scheme in any case, spaces before the token.
+    const spaced = await fetch(`${ember.base}/oauth/introspect`, { method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `bearer   ${await backendToken()}` },
+      body: new URLSearchParams({ token: tok.access_token }).toString() });
+    const spacedText = await spaced.text();
+    assert.equal(spaced.status, 200, spacedText);
+    assert.equal(JSON.parse(spacedText).active, true);
   });
 
   test('private_key_jwt caller (backend assertion) works; the backend token itself introspects as active', async () => {
