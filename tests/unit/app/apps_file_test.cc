@@ -1,11 +1,10 @@
 #include "app/apps_file.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
 
+#include "../support/temp_auth_store.h"
 #include "oauth/passwords.h"
 
 namespace ember::app {
@@ -13,26 +12,11 @@ namespace {
 
 constexpr std::int64_t kNow = 1700000000000;
 
-class AppsFileTest : public ::testing::Test {
+class AppsFileTest : public test_support::TempAuthStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-apps-file-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto s = store::open_auth_store(store::StoreOptions{"sqlite:" + (dir_ / "t.db").string()});
-    ASSERT_TRUE(s) << s.error().message;
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   Result<int, std::string> load(std::string_view text, bool sandbox = true,
                                 std::int64_t now = kNow) {
-    return load_apps_json(text, *store_, *random_, sandbox, now);
+    return load_apps_json(text, *auth_, *random_, sandbox, now);
   }
 
   std::string write_file(const std::string& text) {
@@ -41,8 +25,6 @@ class AppsFileTest : public ::testing::Test {
     return path;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<store::AuthStore> store_;
   std::unique_ptr<Random> random_ = make_system_random();
 };
 
@@ -64,7 +46,7 @@ TEST_F(AppsFileTest, LoadsAppsWithRegistrationRules) {
   auto n = load(kTwoApps);
   ASSERT_TRUE(n) << n.error();
   EXPECT_EQ(*n, 2);
-  auto growth = store_->get_client("growth-chart");
+  auto growth = auth_->get_client("growth-chart");
   ASSERT_TRUE(growth);
   EXPECT_EQ(growth->name, "Growth Chart");
   EXPECT_EQ(growth->type, store::ClientType::Public);
@@ -73,7 +55,7 @@ TEST_F(AppsFileTest, LoadsAppsWithRegistrationRules) {
   EXPECT_EQ(growth->logo_uri, "https://app.example/logo.png");
   EXPECT_TRUE(growth->auto_approve);
   EXPECT_EQ(growth->created_ms, kNow);
-  auto server = store_->get_client("server-app");
+  auto server = auth_->get_client("server-app");
   ASSERT_TRUE(server);
   EXPECT_EQ(server->type, store::ClientType::ConfidentialSymmetric);
   EXPECT_TRUE(server->secret_hash.starts_with("$argon2id$"));
@@ -83,26 +65,26 @@ TEST_F(AppsFileTest, LoadsAppsWithRegistrationRules) {
 
 TEST_F(AppsFileTest, LoadingTwiceIsIdempotent) {
   ASSERT_TRUE(load(kTwoApps));
-  const auto first = *store_->get_client("server-app");
+  const auto first = *auth_->get_client("server-app");
   auto again = load(kTwoApps, true, kNow + 5000);
   ASSERT_TRUE(again) << again.error();
   EXPECT_EQ(*again, 2);
-  const auto second = *store_->get_client("server-app");
+  const auto second = *auth_->get_client("server-app");
   EXPECT_EQ(second.secret_hash, first.secret_hash);  // same secret: same hash kept
   EXPECT_EQ(second.created_ms, kNow);                // creation time kept
-  EXPECT_EQ(store_->list_clients()->size(), 2u);
+  EXPECT_EQ(auth_->list_clients()->size(), 2u);
 }
 
 TEST_F(AppsFileTest, UpdateWithoutSecretKeepsTheStoredHashAndToken) {
   ASSERT_TRUE(load(kTwoApps));
-  auto c = *store_->get_client("server-app");
+  auto c = *auth_->get_client("server-app");
   c.registration_token_hash = "rth";
   c.allowed_origins = {"https://server.example"};
-  ASSERT_TRUE(store_->put_client(c));
+  ASSERT_TRUE(auth_->put_client(c));
   auto n = load(R"({"apps": [{"client_id": "server-app", "client_name": "Renamed",
       "redirect_uris": ["https://server.example/cb"]}]})");
   ASSERT_TRUE(n) << n.error();
-  const auto after = *store_->get_client("server-app");
+  const auto after = *auth_->get_client("server-app");
   EXPECT_EQ(after.name, "Renamed");
   EXPECT_EQ(after.secret_hash, c.secret_hash);
   EXPECT_EQ(after.registration_token_hash, "rth");
@@ -114,7 +96,7 @@ TEST_F(AppsFileTest, NewSecretReplacesTheHash) {
   auto n = load(R"({"apps": [{"client_id": "server-app",
       "redirect_uris": ["https://server.example/cb"], "client_secret": "another-one"}]})");
   ASSERT_TRUE(n) << n.error();
-  const auto after = *store_->get_client("server-app");
+  const auto after = *auth_->get_client("server-app");
   EXPECT_TRUE(oauth::verify_password("another-one", after.secret_hash));
   EXPECT_FALSE(oauth::verify_password("s3cret-s3cret", after.secret_hash));
 }
@@ -124,7 +106,7 @@ TEST_F(AppsFileTest, BackendServiceWithJwksUri) {
       "token_endpoint_auth_method": "private_key_jwt", "grant_types": ["client_credentials"],
       "jwks_uri": "https://backend.example/jwks", "scope": "system/*.rs"}]})");
   ASSERT_TRUE(n) << n.error();
-  const auto c = *store_->get_client("nightly");
+  const auto c = *auth_->get_client("nightly");
   EXPECT_EQ(c.type, store::ClientType::Backend);
   EXPECT_EQ(c.jwks_uri, "https://backend.example/jwks");
 }
@@ -173,7 +155,7 @@ TEST_F(AppsFileTest, ErrorsNameTheAppAndTheProblemAndWriteNothing) {
     auto n = load(c.json, c.sandbox);
     ASSERT_FALSE(n) << c.what;
     EXPECT_NE(n.error().find(c.message_part), std::string::npos) << c.what << ": " << n.error();
-    EXPECT_TRUE(store_->list_clients()->empty()) << c.what;
+    EXPECT_TRUE(auth_->list_clients()->empty()) << c.what;
   }
 }
 
@@ -183,17 +165,17 @@ TEST_F(AppsFileTest, ABrokenEntryStopsTheWholeFile) {
       {"client_id": "broken", "token_endpoint_auth_method": "none"}]})");
   ASSERT_FALSE(n);
   EXPECT_NE(n.error().find("app 'broken'"), std::string::npos) << n.error();
-  EXPECT_FALSE(store_->get_client("ok"));
+  EXPECT_FALSE(auth_->get_client("ok"));
 }
 
 TEST_F(AppsFileTest, LoadsFromAFileAndNamesItInErrors) {
-  auto ok = load_apps_file(write_file(std::string(kTwoApps)), *store_, *random_, true);
+  auto ok = load_apps_file(write_file(std::string(kTwoApps)), *auth_, *random_, true);
   ASSERT_TRUE(ok) << ok.error();
   EXPECT_EQ(*ok, 2);
-  auto missing = load_apps_file((dir_ / "nope.json").string(), *store_, *random_, true);
+  auto missing = load_apps_file((dir_ / "nope.json").string(), *auth_, *random_, true);
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().find("nope.json"), std::string::npos);
-  auto bad = load_apps_file(write_file("[]"), *store_, *random_, true);
+  auto bad = load_apps_file(write_file("[]"), *auth_, *random_, true);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().find("apps.json: must be a JSON object"), std::string::npos) << bad.error();
 }

@@ -4,22 +4,19 @@
 #include "store/sqlite/checkpointer.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <string>
 
+#include "../support/temp_dir.h"
+
 namespace ember::store::sqlite {
 namespace {
 
-class CheckpointerTest : public ::testing::Test {
+class CheckpointerTest : public test_support::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ember-ckpt-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    TempDirTest::SetUp();
     path_ = (dir_ / "t.db").string();
     auto w = Connection::open(path_, /*read_only=*/false);
     ASSERT_TRUE(w) << w.error().message;
@@ -29,7 +26,7 @@ class CheckpointerTest : public ::testing::Test {
   }
   void TearDown() override {
     writer_.reset();
-    std::filesystem::remove_all(dir_);
+    TempDirTest::TearDown();
   }
 
   // One transaction of about `pages` 4 KiB pages.
@@ -40,7 +37,6 @@ class CheckpointerTest : public ::testing::Test {
   }
   std::uintmax_t wal_bytes() const { return std::filesystem::file_size(path_ + "-wal"); }
 
-  std::filesystem::path dir_;
   std::string path_;
   std::unique_ptr<Connection> writer_;
 };
