@@ -125,19 +125,26 @@ class SqlResourceStore final : public ResourceStore {
     }
     return read_value<SearchPage>(*backend_, [&](Db& db) -> StoreResult<SearchPage> {
       SearchPage page;
-      if (count_sql) {
-        auto total = query_int(db, count_sql->sql, count_sql->binds, "count");
-        if (!total) return fail(total.error());
-        page.total = *total;
+      if (page_sql) {
+        auto rows = query_all(db, page_sql->sql, page_sql->binds, "search",
+                              [&](const Row& row) -> StoreResult<ResourceRecord> {
+                                return ResourceRecord{q.resource_type, row.text(1), row.int64(2),
+                                                      row.int64(3),    false,       row.text(4)};
+                              });
+        if (!rows) return fail(rows.error());
+        page.resources = std::move(*rows);
       }
-      if (!page_sql) return page;
-      auto rows = query_all(db, page_sql->sql, page_sql->binds, "search",
-                            [&](const Row& row) -> StoreResult<ResourceRecord> {
-                              return ResourceRecord{q.resource_type, row.text(1), row.int64(2),
-                                                    row.int64(3),    false,       row.text(4)};
-                            });
-      if (!rows) return fail(rows.error());
-      page.resources = std::move(*rows);
+      if (!count_sql) return page;
+      // A page that is not full is the last one: the total is known without counting (the page
+      // and the count select the same rows). An empty page past the first says nothing.
+      const std::size_t n = page.resources.size();
+      if (page_sql && n < q.count && (n > 0 || q.offset == 0)) {
+        page.total = static_cast<std::int64_t>(q.offset + n);
+        return page;
+      }
+      auto total = query_int(db, count_sql->sql, count_sql->binds, "count");
+      if (!total) return fail(total.error());
+      page.total = *total;
       return page;
     });
   }

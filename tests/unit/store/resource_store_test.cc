@@ -5,6 +5,7 @@
 #include <atomic>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "backends.h"
 #include "store/sql/stores.h"
@@ -286,6 +287,20 @@ TEST_P(ResourceStoreTest, SearchUsesIndexRowsAndPaging) {
   ASSERT_TRUE(page);
   EXPECT_FALSE(page->total);
   EXPECT_EQ(page->resources.size(), 5u);
+
+  // The total of every page shape: full (counted), partial first and last (known from the
+  // page), empty past the end (counted again).
+  c.total = TotalMode::Accurate;
+  for (auto [count, offset, rows] : std::vector<std::tuple<std::size_t, std::size_t, std::size_t>>{
+           {2, 0, 2}, {2, 4, 1}, {10, 0, 5}, {5, 0, 5}, {2, 5, 0}, {2, 9, 0}}) {
+    c.count = count;
+    c.offset = offset;
+    page = store_->search(c);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->resources.size(), rows) << count << "@" << offset;
+    ASSERT_TRUE(page->total);
+    EXPECT_EQ(*page->total, 5) << count << "@" << offset;
+  }
 
   auto refs = store_->references("Observation", {"o0", "o4"}, "subject");
   ASSERT_TRUE(refs);
