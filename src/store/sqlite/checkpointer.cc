@@ -58,10 +58,12 @@ void Checkpointer::run() {
       auto c = Connection::open(path_, /*read_only=*/false);
       // A checkpoint on a connection that has not read the database yet does nothing (SQLite
       // learns of WAL mode on the first read), so it reads the schema version first.
-      if (c && (*c)->exec("PRAGMA schema_version")) {
-        conn = std::move(*c);
-      } else if (!c) {
+      if (!c) {
         spdlog::warn("sqlite checkpoint: {}", c.error().message);
+      } else if (auto read = (*c)->exec("PRAGMA schema_version"); !read) {
+        spdlog::warn("sqlite checkpoint: {}", read.error().message);
+      } else {
+        conn = std::move(*c);
       }
     }
     if (conn) {
