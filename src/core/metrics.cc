@@ -87,6 +87,31 @@ typename Map::mapped_type& series_for(Map& map, std::string_view key) {
   return map.emplace(std::string(key), typename Map::mapped_type{}).first->second;
 }
 
+// A counter family with one label (`ember_<name>_total{<label>="…"}`), behind its own mutex.
+class LabeledCounter {
+ public:
+  LabeledCounter(std::string_view name, std::string_view label, std::string_view help)
+      : name_(name), label_(label), help_(help) {}
+
+  void add(std::string_view value, std::uint64_t n) {
+    std::lock_guard lock(mu_);
+    series_for(series_, value) += n;
+  }
+
+  void render(std::string& out) const {
+    std::lock_guard lock(mu_);
+    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n", name_, help_, name_);
+    for (const auto& [value, n] : series_) {
+      out += fmt::format("{}{{{}=\"{}\"}} {}\n", name_, label_, escape_label(value), n);
+    }
+  }
+
+ private:
+  std::string_view name_, label_, help_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::uint64_t, std::less<>> series_;
+};
+
 class DefaultRegistry final : public Registry {
  public:
   void observe_request(std::string_view route, int status, double seconds) override {
@@ -101,15 +126,13 @@ class DefaultRegistry final : public Registry {
     series_for(store_durations_, operation).observe(seconds);
   }
 
-  void count_limit_refusal(std::string_view limit) override {
-    std::lock_guard lock(limit_mu_);
-    ++series_for(limit_refusals_, limit);
-  }
+  void count_limit_refusal(std::string_view limit) override { limit_refusals_.add(limit, 1); }
 
   void count_audit_events(std::string_view fate, std::uint64_t n) override {
-    std::lock_guard lock(audit_mu_);
-    series_for(audit_events_, fate) += n;
+    audit_events_.add(fate, n);
   }
+
+  void count_sqlite_checkpoint(std::string_view by) override { checkpoints_.add(by, 1); }
 
   std::string render_prometheus() const override {
     std::string out;
@@ -143,27 +166,9 @@ class DefaultRegistry final : public Registry {
       render_histogram(out, "ember_store_operation_duration_seconds", "operation",
                        store_durations_);
     }
-    {
-      std::lock_guard lock(limit_mu_);
-      out +=
-          "# HELP ember_limit_refusals_total Requests and sign-in attempts refused by a "
-          "brute-force limit, by limit.\n"
-          "# TYPE ember_limit_refusals_total counter\n";
-      for (const auto& [limit, n] : limit_refusals_) {
-        out += fmt::format("ember_limit_refusals_total{{limit=\"{}\"}} {}\n",
-                           escape_label(limit), n);
-      }
-    }
-    {
-      std::lock_guard lock(audit_mu_);
-      out +=
-          "# HELP ember_audit_events_total AuditEvents by fate: written, dropped (queue full), "
-          "failed (store error).\n"
-          "# TYPE ember_audit_events_total counter\n";
-      for (const auto& [fate, n] : audit_events_) {
-        out += fmt::format("ember_audit_events_total{{fate=\"{}\"}} {}\n", escape_label(fate), n);
-      }
-    }
+    limit_refusals_.render(out);
+    audit_events_.render(out);
+    checkpoints_.render(out);
     return out;
   }
 
@@ -173,10 +178,16 @@ class DefaultRegistry final : public Registry {
   std::map<std::string, Histogram, std::less<>> request_durations_;
   mutable std::mutex store_mu_;
   std::map<std::string, Histogram, std::less<>> store_durations_;
-  mutable std::mutex limit_mu_;
-  std::map<std::string, std::uint64_t, std::less<>> limit_refusals_;
-  mutable std::mutex audit_mu_;
-  std::map<std::string, std::uint64_t, std::less<>> audit_events_;
+  LabeledCounter limit_refusals_{
+      "ember_limit_refusals_total", "limit",
+      "Requests and sign-in attempts refused by a brute-force limit, by limit."};
+  LabeledCounter audit_events_{
+      "ember_audit_events_total", "fate",
+      "AuditEvents by fate: written, dropped (queue full), failed (store error)."};
+  LabeledCounter checkpoints_{
+      "ember_sqlite_checkpoints_total", "by",
+      "SQLite WAL checkpoints run, by who ran them: background (the checkpoint thread) or "
+      "writer (inline, the WAL past its bound)."};
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/metrics.h"
+
 namespace ember::store::sqlite {
 
 Checkpointer::Checkpointer(std::string path, Connection& writer, CheckpointOptions options)
@@ -30,6 +32,7 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int pag
   auto* c = static_cast<Checkpointer*>(self);
   if (pages >= c->opt_.inline_pages) {
     sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    metrics::Registry::global().count_sqlite_checkpoint("writer");
     std::lock_guard lock(c->mu_);
     ++c->stats_.inline_runs;
     return SQLITE_OK;
@@ -73,6 +76,7 @@ void Checkpointer::run() {
       if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         spdlog::warn("sqlite checkpoint: {}", sqlite3_errmsg(conn->raw()));
       }
+      metrics::Registry::global().count_sqlite_checkpoint("background");
     }
     lock.lock();
     running_ = false;

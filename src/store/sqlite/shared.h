@@ -2,6 +2,7 @@
 // writer connection is opened (WAL, synchronous=NORMAL, migrations).
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,7 +16,11 @@ using store::OpTimer;
 
 // "sqlite:PATH", a plain path or ":memory:" → the path; an error for other schemes.
 StoreResult<std::string> sqlite_path(const std::string& url);
-// The writer connection of a store: WAL, synchronous=NORMAL, migrated to the latest schema.
+// What the WAL file is truncated to when it restarts after a checkpoint: 4× the size at which the
+// checkpoint thread is asked (1,000 pages), so a steady load reuses the file as it is.
+inline constexpr std::int64_t kWalSizeLimitBytes = 16 * 1024 * 1024;
+// The writer connection of a store: WAL, synchronous=NORMAL, journal_size_limit, migrated to
+// the latest schema.
 StoreResult<std::unique_ptr<Connection>> open_writer(const std::string& path);
 
 }  // namespace ember::store::sqlite

@@ -54,6 +54,21 @@ TEST(Metrics, StoreHistogramAndStartTime) {
   EXPECT_TRUE(contains(text, "\nember_process_start_time_seconds 1"));  // epoch seconds ≥ 1e9
 }
 
+TEST(Metrics, CountersByLabel) {
+  auto& r = Registry::global();
+  r.count_limit_refusal("mt_limit");
+  r.count_limit_refusal("mt_limit");
+  r.count_audit_events("mt_fate", 3);
+  r.count_sqlite_checkpoint("mt_by");
+  const auto text = r.render_prometheus();
+  EXPECT_TRUE(contains(text, "# TYPE ember_limit_refusals_total counter\n"));
+  EXPECT_TRUE(contains(text, "ember_limit_refusals_total{limit=\"mt_limit\"} 2\n"));
+  EXPECT_TRUE(contains(text, "# TYPE ember_audit_events_total counter\n"));
+  EXPECT_TRUE(contains(text, "ember_audit_events_total{fate=\"mt_fate\"} 3\n"));
+  EXPECT_TRUE(contains(text, "# TYPE ember_sqlite_checkpoints_total counter\n"));
+  EXPECT_TRUE(contains(text, "ember_sqlite_checkpoints_total{by=\"mt_by\"} 1\n"));
+}
+
 TEST(Metrics, EscapesLabelValues) {
   Registry::global().observe_request("mt\"q\\\n", 200, 0.001);
   EXPECT_TRUE(contains(Registry::global().render_prometheus(), "route=\"mt\\\"q\\\\\\n\""));

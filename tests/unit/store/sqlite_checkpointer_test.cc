@@ -9,9 +9,19 @@
 #include <string>
 
 #include "../support/temp_dir.h"
+#include "core/metrics.h"
+#include "store/sqlite/shared.h"
 
 namespace ember::store::sqlite {
 namespace {
+
+// The value of ember_sqlite_checkpoints_total{by="<by>"} on /metrics (0 before the first).
+std::uint64_t checkpoints_metric(const std::string& by) {
+  const std::string text = metrics::Registry::global().render_prometheus();
+  const std::string series = "ember_sqlite_checkpoints_total{by=\"" + by + "\"} ";
+  const auto at = text.find(series);
+  return at == std::string::npos ? 0 : std::stoull(text.substr(at + series.size()));
+}
 
 class CheckpointerTest : public test_support::TempDirTest {
  protected:
@@ -42,6 +52,7 @@ class CheckpointerTest : public test_support::TempDirTest {
 };
 
 TEST_F(CheckpointerTest, BackgroundCheckpointsLetTheWalRestart) {
+  const auto metric_before = checkpoints_metric("background");
   Checkpointer c(path_, *writer_, CheckpointOptions{50, 1000000});
   for (int i = 0; i < 40; ++i) {
     write_pages(20);
@@ -51,15 +62,18 @@ TEST_F(CheckpointerTest, BackgroundCheckpointsLetTheWalRestart) {
   EXPECT_GT(c.stats().background, 5u);
   EXPECT_EQ(c.stats().inline_runs, 0u);
   EXPECT_LT(wal_bytes(), 200u * 4096u);
+  EXPECT_EQ(checkpoints_metric("background") - metric_before, c.stats().background);
 }
 
 TEST_F(CheckpointerTest, TheWriterCheckpointsInlinePastTheLimit) {
   // The thread is never asked (its threshold is out of reach): only the inline fallback runs.
+  const auto metric_before = checkpoints_metric("writer");
   Checkpointer c(path_, *writer_, CheckpointOptions{1000000, 60});
   for (int i = 0; i < 40; ++i) write_pages(20);
   EXPECT_EQ(c.stats().background, 0u);
   EXPECT_GT(c.stats().inline_runs, 5u);
   EXPECT_LT(wal_bytes(), 200u * 4096u);
+  EXPECT_EQ(checkpoints_metric("writer") - metric_before, c.stats().inline_runs);
 }
 
 TEST_F(CheckpointerTest, WithoutCheckpointsTheWalGrows) {
@@ -67,6 +81,19 @@ TEST_F(CheckpointerTest, WithoutCheckpointsTheWalGrows) {
   sqlite3_wal_autocheckpoint(writer_->raw(), 0);
   for (int i = 0; i < 40; ++i) write_pages(20);
   EXPECT_GT(wal_bytes(), 700u * 4096u);
+}
+
+TEST_F(CheckpointerTest, AStoreWriterTruncatesABigWalWhenItRestarts) {
+  writer_.reset();
+  auto opened = open_writer(path_);
+  ASSERT_TRUE(opened) << opened.error().message;
+  writer_ = std::move(*opened);
+  Checkpointer c(path_, *writer_, CheckpointOptions{50, 1000000});
+  write_pages(8000);  // one burst of ~32 MiB, past the limit
+  c.wait_idle();
+  ASSERT_GT(wal_bytes(), static_cast<std::uintmax_t>(kWalSizeLimitBytes));
+  write_pages(1);  // restarts the WAL from its beginning, which truncates the file
+  EXPECT_LE(wal_bytes(), static_cast<std::uintmax_t>(kWalSizeLimitBytes));
 }
 
 }  // namespace
