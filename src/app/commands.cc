@@ -6,20 +6,23 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
-#include <stop_token>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "app/apps_file.h"
+#include "app/audit_setup.h"
+#include "audit/request_scope.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/random.h"
@@ -28,16 +31,12 @@
 #include "http/responses.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "seed/seed.h"
 #include "oauth/auth_server.h"
 #include "oauth/signing_keys.h"
-#include "app/apps_file.h"
-#include "app/audit_setup.h"
-#include "audit/request_scope.h"
 #include "portal/portal.h"
 #include "proxy/proxy.h"
 #include "sampleapp/sample_app.h"
-#include "oauth/signing_keys.h"
+#include "seed/seed.h"
 #include "store/auth_store.h"
 #include "store/store.h"
 
@@ -149,15 +148,30 @@ SeedOutcome seed_store(store::ResourceStore& s, const Clock& clock, const seed::
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  // Into an empty SQLite store the secondary indexes are built once at the end, not row by row
+  // (store.h, begin_bulk_load; docs/performance.md, "Seeding").
+  auto bulk = s.begin_bulk_load();
+  if (!bulk) throw std::runtime_error("seed: " + bulk.error().message);
   auto writer = fhir::make_seed_writer(s, clock);
   CountingSink counting(*writer);
   ProgressLine progress(show_progress);
   SeedOutcome out;
-  out.stats = seed::generate(opt, counting, [&](int done, int total) {
-    progress.update(done, total, counting.count(), elapsed());
-  });
-  writer->flush();
-  s.optimize();  // planner statistics for the data just loaded
+  try {
+    out.stats = seed::generate(opt, counting, [&](int done, int total) {
+      progress.update(done, total, counting.count(), elapsed());
+    });
+    writer->flush();
+  } catch (...) {
+    // What was written stays; its indexes are rebuilt now (or, failing that, at the next open).
+    if (*bulk) (void)s.end_bulk_load();
+    throw;
+  }
+  if (*bulk) {
+    // Rebuilds the indexes, then refreshes the planner's statistics.
+    if (auto r = s.end_bulk_load(); !r) throw std::runtime_error("seed: " + r.error().message);
+  } else {
+    s.optimize();  // planner statistics for the data just loaded
+  }
   out.seconds = elapsed();
   progress.update(opt.patients, opt.patients, counting.count(), out.seconds);
   progress.finish();
@@ -206,8 +220,7 @@ std::string landing_page(const std::string& base_url) {
          link("/ehr", "EHR simulator (sign in, open a chart, launch apps)") +
          link("/ehr/launcher", "launcher (sandbox)") +
          link("/apps/sample/launch.html", "sample SMART app (standalone launch)") +
-         link("/fhir", "FHIR base URL") +
-         link("/fhir/metadata", "CapabilityStatement") +
+         link("/fhir", "FHIR base URL") + link("/fhir/metadata", "CapabilityStatement") +
          link("/fhir/Patient", "patients (sample data)") +
          link("/fhir/Observation?patient=alice&amp;category=laboratory", "Alice's lab results") +
          link("/healthz", "health") + link("/metrics", "Prometheus metrics") +
@@ -270,8 +283,7 @@ void print_banner(const Config& cfg, const std::string& base_url, std::uint16_t 
             << (cfg.mode == Mode::Sandbox ? "sandbox" : "production") << " mode, store "
             << s.describe() << "\n"
             << "  FHIR base:  " << fhir
-            << (cfg.upstream_fhir.empty() ? "" : "  (proxy to " + cfg.upstream_fhir + ")")
-            << "\n"
+            << (cfg.upstream_fhir.empty() ? "" : "  (proxy to " + cfg.upstream_fhir + ")") << "\n"
             << "  metadata:   " << fhir << "/metadata\n"
             << "  discovery:  " << fhir << "/.well-known/smart-configuration\n"
             << "  EHR:        " << base_url << "/ehr"
@@ -312,16 +324,15 @@ int serve(const Config& cfg) {
     }
   }
 
-  http::Router router;  // filled once the port (and so the base URL) is known
+  http::Router router;                // filled once the port (and so the base URL) is known
   audit::Sink* audit_sink = nullptr;  // likewise (the AuditEvents name the base URL)
-  http::Server server(
-      cfg.server_options(),
-      [&router, &audit_sink](const http::Request& req, http::RequestContext& ctx) {
-        audit::RequestScope scope(ctx);  // the connection facts for audit hooks
-        auto res = router(req, ctx);
-        app::audit_oauth_failure(audit_sink, req, ctx, res);
-        return res;
-      });
+  http::Server server(cfg.server_options(),
+                      [&router, &audit_sink](const http::Request& req, http::RequestContext& ctx) {
+                        audit::RequestScope scope(ctx);  // the connection facts for audit hooks
+                        auto res = router(req, ctx);
+                        app::audit_oauth_failure(audit_sink, req, ctx, res);
+                        return res;
+                      });
   auto port = server.listen();
   if (!port) {
     std::cerr << "ember: " << port.error().message << "\n";
@@ -376,8 +387,9 @@ int serve(const Config& cfg) {
   auto auth_server =
       oauth::AuthServer::create(**auth, s, **keys, clock, *random, std::move(auth_options));
   auth_server->mount(router);
-  portal::Portal ehr_portal{*auth_server, **auth, s, clock, *random,
-                            portal::PortalOptions{cfg.mode == Mode::Sandbox, base_url}};
+  portal::Portal ehr_portal{
+      *auth_server, **auth,  s,
+      clock,        *random, portal::PortalOptions{cfg.mode == Mode::Sandbox, base_url}};
   portal::mount_portal(router, ehr_portal);
   sampleapp::ensure_sample_app(**auth, base_url, clock.now_ms());
   sampleapp::mount_sample_app(router);
@@ -403,9 +415,8 @@ int serve(const Config& cfg) {
     po.upstream_url = cfg.upstream_fhir;
     po.timeout = std::chrono::seconds(cfg.upstream_timeout_s);
     po.authorizer = fhir_options.authorizer;
-    po.security = {fhir_options.authorize_url, fhir_options.token_url, fhir_options.revoke_url,
-                   fhir_options.introspect_url, fhir_options.register_url,
-                   fhir_options.manage_url};
+    po.security = {fhir_options.authorize_url,  fhir_options.token_url,    fhir_options.revoke_url,
+                   fhir_options.introspect_url, fhir_options.register_url, fhir_options.manage_url};
     fhir_handler = proxy::make_proxy_handler(std::move(po));
   }
   router.add_prefix(http::kAnyMethod, "/fhir", http::with_cors(std::move(fhir_handler)), "fhir");

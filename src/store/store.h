@@ -103,13 +103,20 @@ class ResourceStore {
   virtual StoreResult<std::vector<WriteResult>> write(std::vector<WriteOp> ops) = 0;
   // Refreshes the query planner's statistics (after bulk loads such as seeding).
   virtual void optimize() = 0;
+  // Bulk loading (`ember seed`). Into a store without resources, begin_bulk_load() sets the
+  // secondary indexes of the resource tables aside (SQLite; true when it did), so the rows go in
+  // without a B-tree insert per index, and end_bulk_load() rebuilds each index in one sorted pass
+  // and refreshes the planner's statistics. Reads stay correct meanwhile, only slower. Opening a
+  // store whose indexes are set aside (a bulk load killed midway) rebuilds them first.
+  virtual StoreResult<bool> begin_bulk_load() { return false; }
+  virtual StoreResult<void> end_bulk_load() { return {}; }
   // Liveness of the database (for /healthz).
   virtual bool ping() = 0;
   virtual std::string describe() const = 0;  // e.g. "sqlite:var/ember.db"
 };
 
 struct StoreOptions {
-  std::string url;  // "sqlite:PATH", a plain path, or ":memory:" (tests)
+  std::string url;               // "sqlite:PATH", a plain path, or ":memory:" (tests)
   const Clock* clock = nullptr;  // stamps lastUpdated; the system clock when null
 };
 

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startEmber, freePort } from './lib/server.js';
+import { startEmber } from './lib/server.js';
 
 const require = createRequire(import.meta.url);
 const FHIR_CLIENT_JS = join(dirname(require.resolve('fhirclient/package.json')), 'build', 'fhir-client.js');
@@ -73,33 +73,37 @@ const INDEX_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>App<
 })();
 </script></body></html>`;
 
-async function startApp(port, fhirBase) {
-  const files = {
-    '/launch.html': ['text/html; charset=utf-8', launchHtml(fhirBase)],
+// The app's own server listens first, on a port the kernel picks (choosing a free port and
+// binding it later races with every other process on the machine); the FHIR base it serves in
+// launch.html is known once Ember runs.
+async function startApp() {
+  const app = { fhirBase: '' };
+  const staticFiles = {
     '/index.html': ['text/html; charset=utf-8', INDEX_HTML],
     '/node_modules/fhirclient/build/fhir-client.js': ['text/javascript; charset=utf-8', readFileSync(FHIR_CLIENT_JS)],
   };
-  const server = http.createServer((req, res) => {
+  app.server = http.createServer((req, res) => {
     const path = new URL(req.url, 'http://x').pathname;
-    const f = files[path];
+    const f = path === '/launch.html' ? ['text/html; charset=utf-8', launchHtml(app.fhirBase)] : staticFiles[path];
     if (!f) { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('not found'); return; }
     res.writeHead(200, { 'content-type': f[0], 'cache-control': 'no-store' });
     res.end(f[1]);
   });
-  await new Promise((res, rej) => { server.once('error', rej); server.listen(port, '127.0.0.1', res); });
-  return { server, origin: `http://127.0.0.1:${port}` };
+  await new Promise((res, rej) => { app.server.once('error', rej); app.server.listen(0, '127.0.0.1', res); });
+  app.origin = `http://127.0.0.1:${app.server.address().port}`;
+  return app;
 }
 
 before(async () => {
-  const appPort = await freePort();
-  const appOrigin = `http://127.0.0.1:${appPort}`;
+  app = await startApp();
+  const appOrigin = app.origin;
   ember = await startEmber({
     clients: [{
       id: CLIENT_ID, name: APP_NAME, type: 'public', redirectUris: [`${appOrigin}/index.html`],
       scope: 'launch/patient openid fhirUser offline_access patient/*.rs user/*.rs', origins: [appOrigin],
     }],
   });
-  app = await startApp(appPort, ember.fhir);
+  app.fhirBase = ember.fhir;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',

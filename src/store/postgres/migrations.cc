@@ -243,6 +243,15 @@ CREATE INDEX rate_windows_expires ON rate_windows (expires_ms);
 )sql";
 
 // The descriptions are SQLite's, word for word (a test compares them).
+// The versions stay in step with SQLite's. Bulk loads set no indexes aside on PostgreSQL
+// (ResourceStore::begin_bulk_load), so this table stays empty here.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE suspended_indexes (
+  name TEXT PRIMARY KEY,
+  sql TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
@@ -251,6 +260,7 @@ constexpr Migration kMigrations[] = {
     {5, "codes and refresh tokens bound to the FHIR base they were issued for", kV5},
     {6, "EHR launch contexts, fhirContext and intent on codes and tokens, auto-approve", kV6},
     {7, "sign-in failure counters and request rate windows", kV7},
+    {8, "secondary indexes suspended by a bulk load", kV8},
 };
 
 // pg_advisory_lock(kLockKey, hash of the schema): instances migrating the same schema wait for

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <atomic>
 
+#include <spdlog/spdlog.h>
+
 #include "store/op_timer.h"
 #include "store/sql/literals.h"
 #include "store/sql/search_sql.h"
@@ -216,6 +218,69 @@ class SqlResourceStore final : public ResourceStore {
       if (auto r = db.exec("ANALYZE " + tables, {}, "optimize"); !r) return fail(r.error());
       return {};
     });
+  }
+
+  StoreResult<bool> begin_bulk_load() override {
+    if (dialect_ != Dialect::Sqlite) return false;
+    OpTimer t("bulk_load");
+    return transaction_value<bool>(*backend_, [&](Db& db) -> StoreResult<bool> {
+      auto any = query_int(db, "SELECT EXISTS (SELECT 1 FROM resources)", {}, "bulk load");
+      if (!any) return fail(any.error());
+      if (*any != 0) return false;
+      // Every index with DDL (the UNIQUE (type, id) constraint's own index has none and stays:
+      // creations rely on it).
+      std::string tables = "'resources', 'resource_versions'";
+      for (const char* table : kIndexTables) tables += std::string(", '") + table + "'";
+      auto names = query_all(
+          db,
+          "INSERT INTO suspended_indexes (name, sql) SELECT name, sql FROM sqlite_master WHERE "
+          "type = 'index' AND sql IS NOT NULL AND tbl_name IN (" +
+              tables + ") RETURNING name",
+          {}, "bulk load", [](const Row& row) -> StoreResult<std::string> { return row.text(0); });
+      if (!names) return fail(names.error());
+      for (const auto& name : *names) {
+        if (auto r = db.exec("DROP INDEX \"" + name + "\"", {}, "bulk load"); !r) {
+          return fail(r.error());
+        }
+      }
+      return true;
+    });
+  }
+
+  StoreResult<void> end_bulk_load() override {
+    if (dialect_ != Dialect::Sqlite) return {};
+    if (auto r = restore_indexes(); !r) return r;
+    optimize();
+    return {};
+  }
+
+  // Rebuilds the indexes a bulk load set aside (none: nothing to do). IF NOT EXISTS: another
+  // process opening the store meanwhile may have rebuilt them already.
+  StoreResult<void> restore_indexes() {
+    auto pending = read_value<std::int64_t>(*backend_, [](Db& db) {
+      return query_int(db, "SELECT EXISTS (SELECT 1 FROM suspended_indexes)", {},
+                       "restore indexes");
+    });
+    if (!pending) return fail(pending.error());
+    if (*pending == 0) return {};
+    OpTimer t("bulk_load");
+    auto done = transaction_value<bool>(*backend_, [&](Db& db) -> StoreResult<bool> {
+      auto ddl = query_all(db, "SELECT sql FROM suspended_indexes", {}, "restore indexes",
+                           [](const Row& row) -> StoreResult<std::string> { return row.text(0); });
+      if (!ddl) return fail(ddl.error());
+      for (auto sql : *ddl) {
+        if (sql.starts_with("CREATE INDEX ")) {
+          sql.insert(std::string_view("CREATE INDEX ").size(), "IF NOT EXISTS ");
+        }
+        if (auto r = db.exec(sql, {}, "restore indexes"); !r) return fail(r.error());
+      }
+      if (auto r = db.exec("DELETE FROM suspended_indexes", {}, "restore indexes"); !r) {
+        return fail(r.error());
+      }
+      return true;
+    });
+    if (!done) return fail(done.error());
+    return {};
   }
 
   std::string describe() const override { return backend_->describe(); }
@@ -520,9 +585,16 @@ std::unique_ptr<ResourceStore> make_resource_store(std::shared_ptr<Backend> back
                                                    const Clock& clock) {
   const Dialect dialect = backend->dialect();
   auto store = std::make_unique<SqlResourceStore>(std::move(backend), clock);
-  // SQLite's planner needs statistics to pick the index-driven plans of search_sql.cc;
-  // PostgreSQL's autovacuum keeps its own up to date.
-  if (dialect == Dialect::Sqlite) store->optimize();
+  if (dialect == Dialect::Sqlite) {
+    // A bulk load that did not finish (killed, crashed) left its indexes set aside.
+    if (auto r = store->restore_indexes(); !r) {
+      spdlog::error("store: rebuilding the indexes a bulk load set aside failed: {}",
+                    r.error().message);
+    }
+    // SQLite's planner needs statistics to pick the index-driven plans of search_sql.cc;
+    // PostgreSQL's autovacuum keeps its own up to date.
+    store->optimize();
+  }
   return store;
 }
 

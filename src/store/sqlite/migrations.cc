@@ -244,6 +244,15 @@ CREATE TABLE rate_windows (
 CREATE INDEX rate_windows_expires ON rate_windows (expires_ms);
 )sql";
 
+// Secondary indexes of the resource tables set aside during a bulk load into an empty store
+// (ResourceStore::begin_bulk_load), with the DDL that rebuilds them; empty otherwise.
+constexpr std::string_view kV8 = R"sql(
+CREATE TABLE suspended_indexes (
+  name TEXT PRIMARY KEY,
+  sql TEXT NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "resources, versions and search index tables", kV1},
     {2, "resources by type in pk order; index rows by (pk, param)", kV2},
@@ -252,11 +261,14 @@ constexpr Migration kMigrations[] = {
     {5, "codes and refresh tokens bound to the FHIR base they were issued for", kV5},
     {6, "EHR launch contexts, fhirContext and intent on codes and tokens, auto-approve", kV6},
     {7, "sign-in failure counters and request rate windows", kV7},
+    {8, "secondary indexes suspended by a bulk load", kV8},
 };
 
 }  // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
 
 StoreResult<int> migrate(Connection& db) {
   if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -273,10 +285,9 @@ StoreResult<int> migrate(Connection& db) {
   }
   int latest = kMigrations[std::size(kMigrations) - 1].version;
   if (current > latest) {
-    return fail(StoreError{StoreErrc::Invalid, "database schema version " +
-                                                   std::to_string(current) +
-                                                   " is newer than this binary (" +
-                                                   std::to_string(latest) + ")"});
+    return fail(StoreError{StoreErrc::Invalid,
+                           "database schema version " + std::to_string(current) +
+                               " is newer than this binary (" + std::to_string(latest) + ")"});
   }
   for (const auto& m : kMigrations) {
     if (m.version <= current) continue;

@@ -22,10 +22,11 @@ StoreResult<std::unique_ptr<Connection>> open_writer(const std::string& path) {
   // journal_size_limit: a burst of writes (`ember seed`) can grow the WAL to the checkpointer's
   // inline bound (64 MiB); without a limit the file keeps that size until the last connection
   // closes. With it, the WAL is truncated to kWalSizeLimitBytes whenever it restarts.
-  const std::string size_limit = "PRAGMA journal_size_limit = " + std::to_string(kWalSizeLimitBytes);
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                             "PRAGMA foreign_keys = OFF", "PRAGMA temp_store = MEMORY",
-                             size_limit.c_str()}) {
+  const std::string size_limit =
+      "PRAGMA journal_size_limit = " + std::to_string(kWalSizeLimitBytes);
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = OFF",
+        "PRAGMA temp_store = MEMORY", size_limit.c_str()}) {
     if (auto r = db.exec(pragma); !r) return fail(r.error());
   }
   if (auto v = migrate(db); !v) return fail(v.error());

@@ -9,6 +9,7 @@
 
 #include "backends.h"
 #include "store/sql/stores.h"
+#include "store/sqlite/connection.h"
 
 namespace ember::store {
 namespace {
@@ -305,6 +306,84 @@ TEST_P(ResourceStoreTest, SearchUsesIndexRowsAndPaging) {
   auto refs = store_->references("Observation", {"o0", "o4"}, "subject");
   ASSERT_TRUE(refs);
   EXPECT_EQ(refs->size(), 2u);
+}
+
+// The secondary indexes of the resource tables, as SQLite lists them (empty on PostgreSQL).
+std::set<std::string> sqlite_indexes(const testing::TestDatabase& db) {
+  std::set<std::string> names;
+  if (db.backend() != "sqlite") return names;
+  auto c = sqlite::Connection::open((db.dir() / "t.db").string(), /*read_only=*/true);
+  EXPECT_TRUE(c);
+  if (!c) return names;
+  auto st = (*c)->prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN "
+      "('resources', 'resource_versions', 'idx_string', 'idx_token', 'idx_ref', 'idx_date', "
+      "'idx_number', 'idx_uri')");
+  EXPECT_TRUE(st);
+  while (st && (*st)->step() == SQLITE_ROW) names.insert((*st)->text(0));
+  return names;
+}
+
+IndexEntries subject_rows(std::string patient) {
+  IndexEntries ix;
+  ix.references.push_back({"subject", "Patient", std::move(patient), "Patient/x"});
+  return ix;
+}
+
+TEST_P(ResourceStoreTest, BulkLoadSetsIndexesAsideAndRebuildsThem) {
+  const auto indexes = sqlite_indexes(db_);
+  auto begun = store_->begin_bulk_load();
+  ASSERT_TRUE(begun) << begun.error().message;
+  EXPECT_EQ(*begun, GetParam() == "sqlite");  // PostgreSQL loads with its indexes in place
+  if (*begun) {
+    EXPECT_GT(indexes.size(), 10u);
+    EXPECT_TRUE(sqlite_indexes(db_).empty());
+  }
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(store_->write({put("Observation", "o" + std::to_string(i),
+                                   subject_rows(i % 3 ? "a" : "b"))}));
+  }
+  // Searches are answered meanwhile, without the indexes.
+  Predicate subj;
+  subj.param = "subject";
+  subj.type = store::ParamType::Reference;
+  subj.target_type = "Patient";
+  subj.target_id = "b";
+  Query q;
+  q.resource_type = "Observation";
+  q.all_of.push_back({{subj}});
+  EXPECT_EQ(ids(q).size(), 10u);
+  ASSERT_TRUE(store_->end_bulk_load());
+  EXPECT_EQ(sqlite_indexes(db_), indexes);
+  EXPECT_EQ(ids(q).size(), 10u);
+  ASSERT_TRUE(store_->write({put("Observation", "o0", subject_rows("a"))}));
+  EXPECT_EQ(ids(q).size(), 9u);
+}
+
+TEST_P(ResourceStoreTest, ABulkLoadIsOnlyForAnEmptyStore) {
+  ASSERT_TRUE(store_->write({put("Patient", "p1")}));
+  const auto indexes = sqlite_indexes(db_);
+  auto begun = store_->begin_bulk_load();
+  ASSERT_TRUE(begun) << begun.error().message;
+  EXPECT_FALSE(*begun);
+  EXPECT_EQ(sqlite_indexes(db_), indexes);
+}
+
+TEST_P(ResourceStoreTest, OpeningAStoreRebuildsTheIndexesOfAnUnfinishedBulkLoad) {
+  const auto indexes = sqlite_indexes(db_);
+  auto begun = store_->begin_bulk_load();
+  ASSERT_TRUE(begun) << begun.error().message;
+  ASSERT_TRUE(store_->write({put("Observation", "o1", subject_rows("a"))}));
+  store_.reset();  // the loader dies without end_bulk_load()
+  store_ = open();
+  ASSERT_TRUE(store_);
+  EXPECT_EQ(sqlite_indexes(db_), indexes);
+  EXPECT_TRUE(store_->read("Observation", "o1"));
+  // Nothing is left set aside: a second open has nothing to rebuild, and a new bulk load into
+  // this (non-empty) store does not start.
+  auto again = store_->begin_bulk_load();
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again);
 }
 
 TEST_P(ResourceStoreTest, UpdateReplacesIndexRows) {

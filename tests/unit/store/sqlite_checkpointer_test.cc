@@ -41,9 +41,10 @@ class CheckpointerTest : public test_support::TempDirTest {
 
   // One transaction of about `pages` 4 KiB pages.
   void write_pages(int pages) {
-    ASSERT_TRUE(writer_->exec("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s "
-                              "WHERE n < " + std::to_string(pages) +
-                              ") INSERT INTO t (v) SELECT randomblob(4000) FROM s"));
+    ASSERT_TRUE(writer_->exec(
+        "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s "
+        "WHERE n < " +
+        std::to_string(pages) + ") INSERT INTO t (v) SELECT randomblob(4000) FROM s"));
   }
   std::uintmax_t wal_bytes() const { return std::filesystem::file_size(path_ + "-wal"); }
 
