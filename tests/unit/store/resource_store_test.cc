@@ -340,8 +340,8 @@ TEST_P(ResourceStoreTest, BulkLoadSetsIndexesAsideAndRebuildsThem) {
     EXPECT_TRUE(sqlite_indexes(db_).empty());
   }
   for (int i = 0; i < 30; ++i) {
-    ASSERT_TRUE(store_->write({put("Observation", "o" + std::to_string(i),
-                                   subject_rows(i % 3 ? "a" : "b"))}));
+    ASSERT_TRUE(store_->write(
+        {put("Observation", "o" + std::to_string(i), subject_rows(i % 3 ? "a" : "b"))}));
   }
   // Searches are answered meanwhile, without the indexes.
   Predicate subj;
