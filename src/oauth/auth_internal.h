@@ -55,6 +55,7 @@ class AuthServerImpl final : public AuthServer {
   // auth_server.cc
   http::Response smart_configuration(const http::Request& req);
   http::Response openid_configuration(const http::Request& req);
+  http::Response discovery_response(const http::Request& req, const std::string& body);
   http::Response jwks(const http::Request& req);
   http::Response style(const http::Request& req);
   http::Response stylesheet(const http::Request& req);
@@ -131,7 +132,9 @@ class AuthServerImpl final : public AuthServer {
   Random& random_;
   AuthOptions opt_;
   Sessions sessions_;
-  RateLimiter rate_limiter_;  // token and registration endpoints (limiter.h)
+  RateLimiter rate_limiter_;                    // token and registration endpoints (limiter.h)
+  const std::string smart_configuration_body_;  // rendered once (auth_server.cc)
+  const std::string openid_configuration_body_;
 };
 
 std::optional<std::string> param(const http::QueryParams& params, std::string_view name);

@@ -44,6 +44,9 @@ constexpr std::string_view kStyleJson = R"json({
   "font_family_heading": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 })json";
 
+std::string smart_configuration_body(const AuthOptions& opt);
+std::string openid_configuration_body(const AuthOptions& opt);
+
 }  // namespace
 
 std::optional<std::string> param(const http::QueryParams& params, std::string_view name) {
@@ -65,7 +68,9 @@ AuthServerImpl::AuthServerImpl(store::AuthStore& auth, store::ResourceStore& res
       opt_(std::move(options)),
       sessions_(auth_, clock_, random_,
                 {opt_.session_ttl_s, opt_.secure_cookies, opt_.limits.sign_in}),
-      rate_limiter_(auth_, clock_) {
+      rate_limiter_(auth_, clock_),
+      smart_configuration_body_(smart_configuration_body(opt_)),
+      openid_configuration_body_(openid_configuration_body(opt_)) {
   JwksFetcherOptions fetch;
   fetch.allow_http_loopback = opt_.sandbox;  // https only outside the sandbox
   jwks_ = JwksSource::create(clock_, fetch);
@@ -75,8 +80,7 @@ std::unique_ptr<AuthServer> AuthServer::create(store::AuthStore& auth,
                                                store::ResourceStore& resources, SigningKeys& keys,
                                                const Clock& clock, Random& random,
                                                AuthOptions options) {
-  return std::make_unique<AuthServerImpl>(auth, resources, keys, clock, random,
-                                          std::move(options));
+  return std::make_unique<AuthServerImpl>(auth, resources, keys, clock, random, std::move(options));
 }
 
 void AuthServerImpl::mount(http::Router& r) {
@@ -103,13 +107,14 @@ void AuthServerImpl::mount(http::Router& r) {
   r.add(V::options, "/oauth/jwks", http::with_cors(bind(&AuthServerImpl::jwks)), "jwks");
   r.add(V::get, "/oauth/authorize", bind(&AuthServerImpl::authorize), "authorize");
   r.add(V::post, "/oauth/authorize", bind(&AuthServerImpl::authorize), "authorize");
-  r.add(V::get, "/oauth/authorize/continue",
-        [this](const http::Request& req, http::RequestContext&) {
-          auto t = http::parse_target(std::string_view(req.target().data(), req.target().size()));
-          std::string txn = t ? param(t->query, "txn").value_or("") : "";
-          return advance(req, txn);
-        },
-        "authorize");
+  r.add(
+      V::get, "/oauth/authorize/continue",
+      [this](const http::Request& req, http::RequestContext&) {
+        auto t = http::parse_target(std::string_view(req.target().data(), req.target().size()));
+        std::string txn = t ? param(t->query, "txn").value_or("") : "";
+        return advance(req, txn);
+      },
+      "authorize");
   r.add(V::post, "/oauth/authorize/login", bind_ctx(&AuthServerImpl::login), "authorize_login");
   r.add(V::post, "/oauth/authorize/patient", bind(&AuthServerImpl::choose_patient),
         "authorize_patient");
@@ -141,12 +146,17 @@ fhir::Authorizer AuthServerImpl::authorizer() {
   return [this](const http::Request& req) { return authorize_fhir(req); };
 }
 
-http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
-  const std::string b = opt_.base_url;
+namespace {
+
+// The discovery documents depend on the options alone, so they are rendered once, when the
+// server is built (they are requested on every launch, and building the JSON per request cost
+// half again the CPU of /healthz: docs/performance.md).
+std::string smart_configuration_body(const AuthOptions& opt) {
+  const std::string b = opt.base_url;
   bj::array caps;
   for (const char* c : kCapabilities) caps.push_back(bj::string(c));
   bj::object o{
-      {"issuer", opt_.issuer()},
+      {"issuer", opt.issuer()},
       {"jwks_uri", b + "/oauth/jwks"},
       {"authorization_endpoint", b + "/oauth/authorize"},
       {"token_endpoint", b + "/oauth/token"},
@@ -169,15 +179,13 @@ http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
       {"code_challenge_methods_supported", bj::array{"S256"}},
       {"capabilities", std::move(caps)},
   };
-  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(o));
-  res.set(bhttp::field::cache_control, "public, max-age=300");
-  return res;
+  return bj::serialize(o);
 }
 
-http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
-  const std::string b = opt_.base_url;
+std::string openid_configuration_body(const AuthOptions& opt) {
+  const std::string b = opt.base_url;
   bj::object o{
-      {"issuer", opt_.issuer()},
+      {"issuer", opt.issuer()},
       {"authorization_endpoint", b + "/oauth/authorize"},
       {"token_endpoint", b + "/oauth/token"},
       {"userinfo_endpoint", b + "/oauth/userinfo"},
@@ -202,7 +210,22 @@ http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
       {"request_parameter_supported", false},
       {"claims_parameter_supported", false},
   };
-  auto res = http::json_response(req, bhttp::status::ok, bj::serialize(o));
+  return bj::serialize(o);
+}
+
+}  // namespace
+
+http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
+  return discovery_response(req, smart_configuration_body_);
+}
+
+http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
+  return discovery_response(req, openid_configuration_body_);
+}
+
+http::Response AuthServerImpl::discovery_response(const http::Request& req,
+                                                  const std::string& body) {
+  auto res = http::json_response(req, bhttp::status::ok, body);
   res.set(bhttp::field::cache_control, "public, max-age=300");
   return res;
 }
