@@ -29,4 +29,12 @@ std::optional<std::string> names_other_patient(const std::string& type,
                                                const std::vector<store::Clause>& request,
                                                const std::string& pid);
 
+// Whether the request's clauses already imply `constraint`, a compartment clause (references to
+// one Patient, any may match), so the store need not check it again for every row. It does when
+// the request has a clause of exactly one plain reference to that same Patient on a parameter
+// whose every path is also a path of one of the constraint's parameters: `Observation?patient=
+// alice` (Observation.subject, Patient references only) implies `subject=Patient/alice`.
+bool implied_by_request(const std::string& type, const store::Clause& constraint,
+                        const std::vector<store::Clause>& request);
+
 }  // namespace ember::fhir
