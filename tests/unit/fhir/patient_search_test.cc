@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "fhir/ingest.h"
 #include "store/sqlite/sqlite_store.h"
+#include "../support/memory_store.h"
 
 namespace ember::fhir {
 namespace {
@@ -44,12 +45,11 @@ TEST(PatientSearchQuery, TextMatchesANameOrAnExactIdentifier) {
   EXPECT_EQ(any[1].code, "  JOSÉ ");        // as typed
 }
 
-class PatientSearchStore : public ::testing::Test {
+class PatientSearchStore : public test_support::MemoryStoreTest {
  protected:
   void SetUp() override {
-    auto s = store::sqlite::open_sqlite_store(":memory:", clock_);
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
+    MemoryStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     put("alice", R"({"resourceType":"Patient","name":[{"family":"Carter","given":["Alice"]}],
       "identifier":[{"type":{"coding":[{"code":"MR"}]},"value":"100001"}]})");
     put("bob", R"({"resourceType":"Patient","name":[{"family":"Adams","given":["Bob"]}],
@@ -73,8 +73,6 @@ class PatientSearchStore : public ::testing::Test {
     return out;
   }
 
-  ManualClock clock_;
-  std::unique_ptr<store::ResourceStore> store_;
 };
 
 TEST_F(PatientSearchStore, FindsByNameOrIdentifierSortedByFamily) {

@@ -10,6 +10,7 @@
 #include "fhir/api.h"
 #include "fhir/policy.h"
 #include "store/sqlite/sqlite_store.h"
+#include "../support/memory_store.h"
 
 namespace ember::fhir {
 namespace {
@@ -48,12 +49,11 @@ class ActingPolicy final : public AccessPolicy {
   Principal who_;
 };
 
-class RestAuditTest : public ::testing::Test {
+class RestAuditTest : public test_support::MemoryStoreTest {
  protected:
   void SetUp() override {
-    auto s = store::sqlite::open_sqlite_store(":memory:", clock_);
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
+    MemoryStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     random_ = make_seeded_random(7);
     FhirOptions o{.base_url = "http://h/fhir"};
     o.audit = &sink_;
@@ -82,8 +82,6 @@ class RestAuditTest : public ::testing::Test {
     return std::string(bj::parse(r.body()).at("id").as_string());
   }
 
-  ManualClock clock_;
-  std::unique_ptr<store::ResourceStore> store_;
   std::unique_ptr<Random> random_;
   RecordingSink sink_;
   http::Handler handler_;

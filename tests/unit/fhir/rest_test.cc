@@ -8,6 +8,7 @@
 #include "fhir/policy.h"
 #include "json/exact.h"
 #include "store/sqlite/sqlite_store.h"
+#include "../support/memory_store.h"
 
 namespace ember::fhir {
 namespace {
@@ -15,12 +16,11 @@ namespace {
 namespace bj = boost::json;
 namespace bhttp = boost::beast::http;
 
-class RestTest : public ::testing::Test {
+class RestTest : public test_support::MemoryStoreTest {
  protected:
   void SetUp() override {
-    auto s = store::sqlite::open_sqlite_store(":memory:", clock_);
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
+    MemoryStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     random_ = make_seeded_random(7);
     handler_ = make_fhir_handler(*store_, clock_, *random_, {.base_url = "http://h/fhir"});
   }
@@ -47,8 +47,6 @@ class RestTest : public ::testing::Test {
     return std::string(body_of(r).at("id").as_string());
   }
 
-  ManualClock clock_;
-  std::unique_ptr<store::ResourceStore> store_;
   std::unique_ptr<Random> random_;
   http::Handler handler_;
 };

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "../support/memory_store.h"
 #include "core/clock.h"
 #include "fhir/api.h"
 #include "store/sqlite/sqlite_store.h"
@@ -59,13 +60,8 @@ class FailingStore final : public store::ResourceStore {
   int fail_from_;
 };
 
-class SeedWriterTest : public ::testing::Test {
+class SeedWriterTest : public test_support::MemoryStoreTest {
  protected:
-  void SetUp() override {
-    auto s = store::sqlite::open_sqlite_store(":memory:", clock_);
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
-  }
   std::size_t patients() {
     store::Query q;
     q.resource_type = "Patient";
@@ -74,9 +70,6 @@ class SeedWriterTest : public ::testing::Test {
     EXPECT_TRUE(page) << page.error().message;
     return page ? page->resources.size() : 0;
   }
-
-  ManualClock clock_{1700000000000};
-  std::unique_ptr<store::ResourceStore> store_;
 };
 
 TEST_F(SeedWriterTest, EveryResourceIsWrittenByFlush) {
