@@ -5,10 +5,11 @@
 // stays bounded when the store is the slower stage.
 #include <condition_variable>
 #include <deque>
-#include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "fhir/api.h"
 #include "fhir/ingest.h"
@@ -77,9 +78,10 @@ class StoreSeedWriter final : public SeedWriter {
       auto batch = std::move(queue_.front());
       queue_.pop_front();
       writing_ = true;
+      const bool failed = failure_.has_value();  // then the batch is dropped, not attempted
       lock.unlock();
       std::optional<std::string> error;
-      if (!failure_seen()) {
+      if (!failed) {
         auto w = store_.write(std::move(batch));
         if (!w) error = "seed: store write failed: " + w.error().message;
       }
@@ -88,11 +90,6 @@ class StoreSeedWriter final : public SeedWriter {
       if (error && !failure_) failure_ = std::move(error);
       changed_.notify_all();
     }
-  }
-
-  bool failure_seen() {
-    std::lock_guard lock(mu_);
-    return failure_.has_value();
   }
 
   store::ResourceStore& store_;

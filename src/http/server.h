@@ -11,7 +11,6 @@
 
 #include "core/result.h"
 #include "http/client_address.h"
-#include "http/request_id.h"  // is_acceptable_request_id, kMaxRequestIdLength
 #include "http/types.h"
 
 namespace ember::http {

@@ -55,7 +55,6 @@ class AuthServerImpl final : public AuthServer {
   // auth_server.cc
   http::Response smart_configuration(const http::Request& req);
   http::Response openid_configuration(const http::Request& req);
-  http::Response discovery_response(const http::Request& req, const std::string& body);
   http::Response jwks(const http::Request& req);
   http::Response style(const http::Request& req);
   http::Response stylesheet(const http::Request& req);

@@ -213,6 +213,12 @@ std::string openid_configuration_body(const AuthOptions& opt) {
   return bj::serialize(o);
 }
 
+http::Response discovery_response(const http::Request& req, const std::string& body) {
+  auto res = http::json_response(req, bhttp::status::ok, body);
+  res.set(bhttp::field::cache_control, "public, max-age=300");
+  return res;
+}
+
 }  // namespace
 
 http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
@@ -221,13 +227,6 @@ http::Response AuthServerImpl::smart_configuration(const http::Request& req) {
 
 http::Response AuthServerImpl::openid_configuration(const http::Request& req) {
   return discovery_response(req, openid_configuration_body_);
-}
-
-http::Response AuthServerImpl::discovery_response(const http::Request& req,
-                                                  const std::string& body) {
-  auto res = http::json_response(req, bhttp::status::ok, body);
-  res.set(bhttp::field::cache_control, "public, max-age=300");
-  return res;
 }
 
 http::Response AuthServerImpl::jwks(const http::Request& req) {

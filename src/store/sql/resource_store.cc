@@ -264,7 +264,7 @@ class SqlResourceStore final : public ResourceStore {
     if (!pending) return fail(pending.error());
     if (*pending == 0) return {};
     OpTimer t("bulk_load");
-    auto done = transaction_value<bool>(*backend_, [&](Db& db) -> StoreResult<bool> {
+    return backend_->transaction([&](Db& db) -> StoreResult<void> {
       auto ddl = query_all(db, "SELECT sql FROM suspended_indexes", {}, "restore indexes",
                            [](const Row& row) -> StoreResult<std::string> { return row.text(0); });
       if (!ddl) return fail(ddl.error());
@@ -277,10 +277,8 @@ class SqlResourceStore final : public ResourceStore {
       if (auto r = db.exec("DELETE FROM suspended_indexes", {}, "restore indexes"); !r) {
         return fail(r.error());
       }
-      return true;
+      return {};
     });
-    if (!done) return fail(done.error());
-    return {};
   }
 
   std::string describe() const override { return backend_->describe(); }

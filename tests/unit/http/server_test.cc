@@ -22,6 +22,7 @@
 
 #include "core/metrics.h"
 #include "http/access_log.h"
+#include "http/request_id.h"
 #include "http/responses.h"
 #include "http/router.h"
 
