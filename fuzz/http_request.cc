@@ -17,6 +17,7 @@
 #include "http/headers.h"
 #include "http/responses.h"
 #include "http/router.h"
+#include "http/request_id.h"
 #include "http/server.h"
 #include "http/url.h"
 #include "oauth/client_auth.h"
